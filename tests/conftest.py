@@ -1,0 +1,28 @@
+"""Shared fixtures. The suite runs on the real PostgreSQL and Redis (see `make test`)."""
+
+import pytest
+from django.conf import settings
+
+
+def pytest_configure(config):
+    # Production-like settings (DEBUG off) with what a test client cannot do without:
+    # plain HTTP, static files without a collectstatic manifest, a fast password hasher.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise pytest.UsageError(
+            "The suite runs on PostgreSQL only: set DATABASE_URL (see `make test`)."
+        )
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        raise pytest.UsageError("The suite needs a real broker: set REDIS_URL (see `make test`).")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
