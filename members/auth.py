@@ -16,11 +16,7 @@ class MobileOrUsernameBackend(ModelBackend):
         except ValidationError:
             mobile = None
         if mobile:
-            user = (
-                get_user_model()
-                ._default_manager.filter(member__mobile=mobile)
-                .first()
-            )
+            user = get_user_model()._default_manager.filter(member__mobile=mobile).first()
             if user and user.check_password(password) and self.user_can_authenticate(user):
                 return user
         return super().authenticate(request, username=username, password=password, **kwargs)

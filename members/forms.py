@@ -8,8 +8,7 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _(
-            "The mobile number (or username) and password do not match. "
-            "Both are case-sensitive."
+            "The mobile number (or username) and password do not match. Both are case-sensitive."
         ),
     }
 

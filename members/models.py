@@ -124,7 +124,9 @@ class Member(models.Model):
     work_unit = models.CharField(_("work unit"), max_length=200, blank=True)
     title = models.CharField(_("title"), max_length=100, blank=True)
     mobile = models.CharField(_("mobile phone"), max_length=11, unique=True)
-    term = models.PositiveSmallIntegerField(_("term"), help_text=_("For example 8 for the 8th term."))
+    term = models.PositiveSmallIntegerField(
+        _("term"), help_text=_("For example 8 for the 8th term.")
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )

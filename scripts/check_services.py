@@ -13,7 +13,9 @@ def main() -> int:
     db_url = os.environ.get("DATABASE_URL", "")
     redis_url = os.environ.get("REDIS_URL", "")
     if not db_url.startswith(("postgres://", "postgresql://")):
-        print(f"make test needs PostgreSQL: set DATABASE_URL to a postgres:// URL (got {db_url!r}).")
+        print(
+            f"make test needs PostgreSQL: set DATABASE_URL to a postgres:// URL (got {db_url!r})."
+        )
         return 1
     if not redis_url.startswith(("redis://", "rediss://")):
         print(f"make test needs Redis: set REDIS_URL to a redis:// URL (got {redis_url!r}).")
@@ -43,7 +45,9 @@ def main() -> int:
     try:
         redis.Redis.from_url(redis_url, socket_connect_timeout=3, socket_timeout=3).ping()
     except redis.RedisError as exc:
-        print(f"Redis is not reachable at {redis_url} ({exc}): start redis-server or set REDIS_URL.")
+        print(
+            f"Redis is not reachable at {redis_url} ({exc}): start redis-server or set REDIS_URL."
+        )
         return 1
     return 0
 

@@ -43,7 +43,9 @@ class SectorFactory(factory.django.DjangoModelFactory):
         model = Sector
         django_get_or_create = ("name",)
 
-    name = factory.Iterator(["经济界", "教育界", "医药卫生界", "农业界", "科技界", "文化艺术界", "法律界"])
+    name = factory.Iterator(
+        ["经济界", "教育界", "医药卫生界", "农业界", "科技界", "文化艺术界", "法律界"]
+    )
 
 
 class GroupFactory(factory.django.DjangoModelFactory):
