@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "studios",
     "consultations",
     "opinions",
+    "residents",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +71,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "opinions.context_processors.notifications",
             ],
         },
     },
@@ -179,3 +181,5 @@ LOGGING = {
 
 # --- Portal --------------------------------------------------------------------------------
 PORTAL_NAME = env.str("PORTAL_NAME", default="")
+# Absolute links in emails (no request at hand in a Celery worker).
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")

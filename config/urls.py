@@ -13,7 +13,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("accounts/", include("members.account_urls")),
+    path("member/", include("opinions.member_urls")),
     path("member/", include("members.urls")),
+    path("department/", include("opinions.department_urls")),
+    path("issues/", include("residents.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,3 @@
+from .common import Department, Notification, TimelineEntry
+
+__all__ = ["Department", "Notification", "TimelineEntry"]
