@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .forms import LoginForm
+from .forms import LoginForm, MemberPasswordChangeForm
 
 urlpatterns = [
     path(
@@ -11,10 +11,11 @@ urlpatterns = [
         ),
         name="login",
     ),
+    # POST only (Django 5); the navbar holds the form. Redirects to LOGOUT_REDIRECT_URL.
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password_change/",
-        auth_views.PasswordChangeView.as_view(),
+        auth_views.PasswordChangeView.as_view(form_class=MemberPasswordChangeForm),
         name="password_change",
     ),
     path(

@@ -1,6 +1,10 @@
 """Read queries for members and groups, including what each staff role may see."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from . import roles
 from .models import Activity, Attendance, Group, Member, User
@@ -33,3 +37,110 @@ def attendances_visible_to(user: User) -> QuerySet[Attendance]:
     if roles.is_office_staff(user):
         return Attendance.objects.all()
     return Attendance.objects.filter(activity__organiser_group__in=groups_visible_to(user))
+
+
+# --- The member's dashboard (/member/) ------------------------------------------------------
+
+DASHBOARD_UPCOMING_LIMIT = 10
+DASHBOARD_RECENT_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class AttendanceRecord:
+    """How often a member came, asked for leave or stayed away."""
+
+    present: int
+    leave: int
+    absent: int
+
+    @property
+    def total(self) -> int:
+        return self.present + self.leave + self.absent
+
+
+@dataclass(frozen=True)
+class MemberDashboard:
+    groups: list[Group]
+    upcoming: list[Activity]
+    record: AttendanceRecord
+    recent: list[Attendance]
+
+
+def member_groups(member: Member) -> QuerySet[Group]:
+    """The member's sector group, street group and the groups they convene, each once.
+
+    Every group carries `is_convener`. Subqueries rather than joins, so a group with many
+    conveners is not repeated.
+    """
+    convenes = Group.conveners.through.objects.filter(group=OuterRef("pk"), member=member)
+    own_ids = [pk for pk in (member.sector_group_id, member.street_group_id) if pk]
+    return (
+        Group.objects.annotate(is_convener=Exists(convenes))
+        .filter(Q(pk__in=own_ids) | Q(is_convener=True))
+        .order_by("kind", "name")
+    )
+
+
+def member_upcoming_activities(
+    member: Member,
+    *,
+    group_ids: list[int],
+    now: datetime | None = None,
+    limit: int = DASHBOARD_UPCOMING_LIMIT,
+) -> list[Activity]:
+    """Activities starting at `now` or later that the member's groups organise or that the
+    member is invited to, soonest first, at most `limit`; one query.
+
+    Each activity carries `my_status`: the member's attendance status, or None when the member
+    has no attendance row (an activity of their group they were not invited to by name).
+    """
+    mine = Attendance.objects.filter(activity=OuterRef("pk"), member=member)
+    activities = (
+        Activity.objects.upcoming(now)
+        .annotate(is_invited=Exists(mine), my_status=Subquery(mine.values("status")[:1]))
+        .filter(Q(organiser_group__in=group_ids) | Q(is_invited=True))
+        .select_related("organiser_group")
+        .order_by("starts_at", "pk")[:limit]
+    )
+    activities = list(activities)
+    for activity in activities:
+        activity.my_status_label = (
+            Attendance.Status(activity.my_status).label if activity.my_status else ""
+        )
+    return activities
+
+
+def member_attendance_record(member: Member) -> AttendanceRecord:
+    """The member's attendance counts by status, in one aggregate query."""
+    status = Attendance.Status
+    counts = Attendance.objects.filter(member=member).aggregate(
+        present=Count("pk", filter=Q(status=status.PRESENT)),
+        leave=Count("pk", filter=Q(status=status.LEAVE)),
+        absent=Count("pk", filter=Q(status=status.ABSENT)),
+    )
+    return AttendanceRecord(**counts)
+
+
+def member_recent_attendances(
+    member: Member, *, now: datetime | None = None, limit: int = DASHBOARD_RECENT_LIMIT
+) -> QuerySet[Attendance]:
+    """The member's attendance at activities that started before `now`, latest first."""
+    return (
+        Attendance.objects.filter(member=member, activity__starts_at__lt=now or timezone.now())
+        .select_related("activity", "activity__organiser_group")
+        .order_by("-activity__starts_at", "-pk")[:limit]
+    )
+
+
+def member_dashboard(member: Member, *, now: datetime | None = None) -> MemberDashboard:
+    """Everything the member's dashboard shows, in four queries whatever the number of rows."""
+    now = now or timezone.now()
+    groups = list(member_groups(member))
+    return MemberDashboard(
+        groups=groups,
+        upcoming=member_upcoming_activities(
+            member, group_ids=[group.pk for group in groups], now=now
+        ),
+        record=member_attendance_record(member),
+        recent=list(member_recent_attendances(member, now=now)),
+    )

@@ -26,3 +26,21 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def pytest_collection_modifyitems(items):
+    # A transactional test (live server, real worker, concurrency) ends by emptying every
+    # table, which would take the role groups and other rows that data migrations created
+    # away from the tests after it. Serialized rollback restores them.
+    for item in items:
+        names = getattr(item, "fixturenames", None)
+        if names is None:
+            continue
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and marker.kwargs.get("transaction"):
+            if not marker.kwargs.get("serialized_rollback"):
+                kwargs = {**marker.kwargs, "serialized_rollback": True}
+                item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+        elif "live_server" in names or "transactional_db" in names:
+            if "django_db_serialized_rollback" not in names:
+                names.append("django_db_serialized_rollback")

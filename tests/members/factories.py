@@ -10,7 +10,16 @@ from members.models import Activity, Attendance, Group, Member, Sector, User
 DEFAULT_PASSWORD = "correct-horse-battery"
 
 
+def _add_roles(user, create, names) -> None:
+    if create and names:
+        user.groups.add(*AuthGroup.objects.filter(name__in=names))
+    if create:
+        user.save()
+
+
 class UserFactory(factory.django.DjangoModelFactory):
+    """A login. `UserFactory(roles=[roles.MEMBER])` puts it in those role groups."""
+
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -22,20 +31,23 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.groups.add(*AuthGroup.objects.filter(name__in=extracted))
-        if create:
-            self.save()
+        _add_roles(self, create, extracted)
 
 
 class OfficeStaffFactory(UserFactory):
     is_staff = True
-    roles = [roles.OFFICE_STAFF]
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        _add_roles(self, create, extracted or [roles.OFFICE_STAFF])
 
 
 class LiaisonStaffFactory(UserFactory):
     is_staff = True
-    roles = [roles.LIAISON_STAFF]
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        _add_roles(self, create, extracted or [roles.LIAISON_STAFF])
 
 
 class SectorFactory(factory.django.DjangoModelFactory):
