@@ -41,9 +41,12 @@ def grant_in_migration(apps, role: str, app_label: str, codenames: list[str]) ->
     app_config = apps.get_app_config(app_label)
     # The migration state's app config is a stub without models_module, which
     # create_permissions checks only to skip apps that have no models.
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
+    previous = getattr(app_config, "models_module", None)
+    app_config.models_module = previous or True
+    try:
+        create_permissions(app_config, apps=apps, verbosity=0)
+    finally:
+        app_config.models_module = previous
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=role)
