@@ -1,11 +1,21 @@
 """Writes for members and groups. Every function takes the acting user for its checks."""
 
+import datetime
+import logging
+from functools import partial
+
+from django.conf import settings
 from django.contrib.auth.models import Group as AuthGroup
-from django.db import transaction
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 
 from . import roles
-from .models import Member, User
+from .models import Attendance, Member, ReminderLog, User
 from .phones import normalize_mobile
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -25,3 +35,74 @@ def member_create(*, actor: User | None, password: str | None = None, **fields) 
     user.save()
     user.groups.add(AuthGroup.objects.get(name=roles.MEMBER))
     return Member.objects.create(user=user, **fields)
+
+
+def activity_reminders_send(*, day: datetime.date) -> int:
+    """Email every invited participant of each activity that starts on the day after `day`.
+
+    Each (activity, member) pair is reminded at most once, however often this runs and in how
+    many workers at once: a ReminderLog row with a unique key is claimed first, and the mail
+    goes out only after the claim has committed. Members whose login has no email address are
+    skipped (and not claimed, so adding an address before the run still gets them a reminder).
+    Returns the number of reminders claimed and sent.
+    """
+    tz = timezone.get_default_timezone()
+    starts = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tz)
+    attendances = (
+        Attendance.objects.filter(
+            status=Attendance.Status.INVITED,
+            activity__starts_at__gte=starts,
+            activity__starts_at__lt=starts + datetime.timedelta(days=1),
+        )
+        .exclude(member__user__email="")
+        .select_related("activity", "member__user")
+        .order_by("activity__starts_at", "activity_id", "member_id")
+    )
+    sent = 0
+    with transaction.atomic():
+        for attendance in attendances:
+            activity, member = attendance.activity, attendance.member
+            try:
+                # A savepoint per claim: a duplicate key rolls back this insert only. A second
+                # worker's insert waits on the first one's uncommitted row, then fails here.
+                with transaction.atomic():
+                    ReminderLog.objects.create(
+                        key=f"activity-reminder:{activity.pk}:{member.pk}",
+                        recipient=member.user,
+                    )
+            except IntegrityError:
+                continue
+            subject, body = _activity_reminder_message(attendance)
+            # robust: one unreachable mailbox must not stop the reminders queued after it.
+            transaction.on_commit(
+                partial(send_mail, subject, body, None, [member.user.email]), robust=True
+            )
+            sent += 1
+    if sent:
+        logger.info("Queued %d activity reminders for %s", sent, day + datetime.timedelta(days=1))
+    return sent
+
+
+def _activity_reminder_message(attendance: Attendance) -> tuple[str, str]:
+    activity = attendance.activity
+    starts_at = timezone.localtime(activity.starts_at)
+    # Reminders are read in the portal's language, whichever language the worker runs in.
+    with translation.override(settings.LANGUAGE_CODE):
+        params = {
+            "name": attendance.member.name,
+            "title": activity.title,
+            "date": formats.date_format(starts_at, "DATE_FORMAT"),
+            "time": formats.time_format(starts_at, "H:i"),
+            "place": activity.place,
+        }
+        subject = _("Reminder: %(title)s tomorrow at %(time)s, %(place)s") % params
+        body = (
+            _(
+                "Dear %(name)s,\n\n"
+                "you are invited to “%(title)s” tomorrow, %(date)s, at %(time)s, "
+                "at %(place)s.\n\n"
+                "If you cannot attend, please ask your group for leave."
+            )
+            % params
+        )
+    return subject, body
