@@ -39,6 +39,13 @@ def attendances_visible_to(user: User) -> QuerySet[Attendance]:
     return Attendance.objects.filter(activity__organiser_group__in=groups_visible_to(user))
 
 
+def liaison_staff_users() -> QuerySet[User]:
+    """Active logins holding the liaison staff role: who may be put in charge of a group."""
+    return User.objects.filter(groups__name=roles.LIAISON_STAFF, is_active=True).order_by(
+        "username"
+    )
+
+
 # --- The member's dashboard (/member/) ------------------------------------------------------
 
 DASHBOARD_UPCOMING_LIMIT = 10

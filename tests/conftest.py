@@ -1,5 +1,8 @@
 """Shared fixtures. The suite runs on the real PostgreSQL and Redis (see `make test`)."""
 
+import tempfile
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 
@@ -15,6 +18,9 @@ def pytest_configure(config):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # WhiteNoise serves STATIC_ROOT and warns on every request when it is missing.
+    static_root = Path(tempfile.mkdtemp(prefix="cppcc-static-"))
+    settings.STATIC_ROOT = static_root
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise pytest.UsageError(
             "The suite runs on PostgreSQL only: set DATABASE_URL (see `make test`)."

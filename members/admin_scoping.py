@@ -1,0 +1,164 @@
+"""Scoping of admin pages by the visibility selectors, for every app's admin classes.
+
+Liaison staff may see and change only the rows of their own groups (and, later, studios). The
+rule lives in the selectors (`members/selectors.py`, later `studios/selectors.py` …); this module
+makes every door of the admin go through them:
+
+- the changelist, the change/delete/history pages (`get_queryset`),
+- the choices of foreign-key and many-to-many form fields, inlines included,
+- autocomplete results (Django's autocomplete view asks the *related* model's admin for
+  `get_queryset` and `get_search_results`, so scoping that admin scopes its autocompletes),
+- exports through django-import-export (`get_export_queryset`),
+- sidebar filters listing related rows (`scoped_related_filter`).
+
+A later app registers the selector of its own model once, next to its admin classes:
+
+    register_scope(Studio, studios_visible_to)
+
+and then lists `ScopedAdminMixin` first among the bases of its `ModelAdmin` / `InlineModelAdmin`.
+"""
+
+from collections.abc import Callable
+
+from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Model, Q, QuerySet
+from django.forms import ModelChoiceField
+
+from . import selectors
+from .models import Activity, Attendance, Group, Member
+
+ScopeSelector = Callable[..., QuerySet]
+
+_SCOPES: dict[type[Model], ScopeSelector] = {}
+
+
+def register_scope(model: type[Model], selector: ScopeSelector) -> None:
+    """Declare that the rows of `model` a user may see are `selector(user)`."""
+    _SCOPES[model] = selector
+
+
+register_scope(Group, selectors.groups_visible_to)
+register_scope(Member, selectors.members_visible_to)
+register_scope(Activity, selectors.activities_visible_to)
+register_scope(Attendance, selectors.attendances_visible_to)
+
+
+def visible_rows(model: type[Model], user) -> QuerySet | None:
+    """The rows of `model` that `user` may see, or None when no selector governs `model`."""
+    selector = _SCOPES.get(model)
+    return None if selector is None else selector(user)
+
+
+def sees_everything(model: type[Model], user) -> bool:
+    """True when the selector of `model` does not narrow anything for `user` (office staff)."""
+    visible = visible_rows(model, user)
+    return visible is None or not visible.query.has_filters()
+
+
+def narrow(queryset: QuerySet, user) -> QuerySet:
+    """`queryset` restricted to the rows the selector of its model lets `user` see.
+
+    The queryset keeps its own joins, annotations and ordering. Office staff, whose selector
+    filters nothing, get the queryset untouched (no subquery on the biggest lists).
+    """
+    visible = visible_rows(queryset.model, user)
+    if visible is None or not visible.query.has_filters():
+        return queryset
+    return queryset.filter(pk__in=visible.values("pk"))
+
+
+def _keep_current_choices(form_fields: dict, rows: QuerySet) -> None:
+    """Let related fields keep the values `rows` already point at, even outside the scope.
+
+    A liaison editing a member of their street group must not silently clear the member's sector
+    group because another liaison runs it: the current value stays selectable (and shown), but
+    no other out-of-scope row can be chosen.
+    """
+    for name, field in form_fields.items():
+        if not isinstance(field, ModelChoiceField):
+            continue
+        try:
+            db_field = rows.model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        related = db_field.related_model
+        if related is None or related not in _SCOPES or db_field.auto_created:
+            continue
+        if not field.queryset.query.has_filters():
+            continue  # the user sees every row already
+        field.queryset = related._default_manager.filter(
+            Q(pk__in=field.queryset.values("pk")) | Q(pk__in=rows.values(name))
+        )
+
+
+class ScopedAdminMixin:
+    """Scope a ModelAdmin or InlineModelAdmin by the registered selectors.
+
+    List it before the admin base class: `class MemberAdmin(ScopedAdminMixin, admin.ModelAdmin)`.
+    Models without a registered selector pass through untouched.
+    """
+
+    def get_queryset(self, request):
+        return narrow(super().get_queryset(request), request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            visible = visible_rows(db_field.related_model, request.user)
+            if visible is not None:
+                kwargs["queryset"] = visible
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            visible = visible_rows(db_field.related_model, request.user)
+            if visible is not None:
+                kwargs["queryset"] = visible
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None and obj.pk is not None:
+            _keep_current_choices(form.base_fields, self.model._default_manager.filter(pk=obj.pk))
+        return form
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Inlines: the rows of this formset are those pointing at `obj` through the formset's fk.
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None and obj.pk is not None:
+            rows = self.model._default_manager.filter(**{formset.fk.name: obj})
+            _keep_current_choices(formset.form.base_fields, rows)
+        return formset
+
+    def get_export_queryset(self, request):
+        # django-import-export builds it from get_queryset through a ChangeList; narrowing it
+        # here too keeps exports scoped whatever that library does in a later version.
+        return narrow(super().get_export_queryset(request), request.user)
+
+
+def scoped_related_filter(field_name: str, title, **limit: object) -> type[admin.SimpleListFilter]:
+    """A changelist filter on a foreign key that offers only the related rows the user may see.
+
+    Django's own RelatedFieldListFilter lists every related row (another group's name, say);
+    this one asks the related model's selector. `limit` narrows the choices further, such as
+    `kind="sector"`.
+    """
+
+    class ScopedRelatedFilter(admin.SimpleListFilter):
+        parameter_name = field_name
+
+        def lookups(self, request, model_admin):
+            related = model_admin.model._meta.get_field(field_name).related_model
+            rows = visible_rows(related, request.user)
+            if rows is None:
+                rows = related._default_manager.all()
+            return [(str(row.pk), str(row)) for row in rows.filter(**limit)]
+
+        def queryset(self, request, queryset):
+            if self.value():
+                return queryset.filter(**{field_name: self.value()})
+            return queryset
+
+    ScopedRelatedFilter.title = title
+    ScopedRelatedFilter.__name__ = f"Scoped{field_name.title().replace('_', '')}Filter"
+    return ScopedRelatedFilter
