@@ -123,7 +123,7 @@ class Member(models.Model):
         _("party affiliation"), max_length=10, choices=Party.choices, default=Party.NONE
     )
     work_unit = models.CharField(_("work unit"), max_length=200, blank=True)
-    title = models.CharField(_("title"), max_length=100, blank=True)
+    title = models.CharField(pgettext_lazy("post held", "title"), max_length=100, blank=True)
     mobile = models.CharField(_("mobile phone"), max_length=11, unique=True)
     term = models.PositiveSmallIntegerField(
         _("term"), help_text=_("For example 8 for the 8th term.")
