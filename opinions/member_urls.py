@@ -1,5 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "opinions"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("opinions/", views.report_list, name="report_list"),
+    path("opinions/new/", views.report_create, name="report_create"),
+    path("opinions/<int:pk>/", views.report_detail, name="report_detail"),
+    path("opinions/<int:pk>/edit/", views.report_edit, name="report_edit"),
+    path("opinions/<int:pk>/submit/", views.report_submit, name="report_submit"),
+    path("proposals/", views.proposal_list, name="proposal_list"),
+    path("proposals/new/", views.proposal_create, name="proposal_create"),
+    path("proposals/<int:pk>/", views.proposal_detail, name="proposal_detail"),
+    path("proposals/<int:pk>/edit/", views.proposal_edit, name="proposal_edit"),
+    path("proposals/<int:pk>/submit/", views.proposal_submit, name="proposal_submit"),
+    path("proposals/<int:pk>/evaluate/", views.proposal_evaluate, name="proposal_evaluate"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
+    path("notifications/read/", views.notifications_mark_read, name="notifications_read"),
+]

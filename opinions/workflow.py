@@ -61,11 +61,11 @@ def transition(
     actor,
     action: str,
     allowed_from: Iterable[str],
-    to_state: str | None,
+    to_state: str | Callable[[M], str | None] | None,
     may_act: Callable[[M], bool] | None = None,
-    updates: dict[str, Any] | None = None,
-    note: str = "",
-    actor_label: str = "",
+    updates: dict[str, Any] | Callable[[M], dict[str, Any]] | None = None,
+    note: str | Callable[[M], str] = "",
+    actor_label: str | Callable[[M], str] = "",
     is_public: bool = False,
     state_field: str = "state",
     after: Callable[[M], None] | None = None,
@@ -77,6 +77,11 @@ def transition(
     locked row. `updates` are further fields written with the state. `after` runs inside the
     transaction (for notifications and other rows that belong to the same step). Raises
     TransitionRefused and writes nothing when the step is not allowed.
+
+    `to_state`, `updates`, `note` and `actor_label` may be functions of the locked row, for
+    steps whose outcome depends on what the row holds once claimed (an evaluation that sends a
+    proposal back only once; an edit that logs the text it replaced). They run after the
+    checks, before anything is written; they may raise TransitionRefused too.
     """
     allowed = set(allowed_from)
     with transaction.atomic():
@@ -89,9 +94,12 @@ def transition(
             raise TransitionRefused(
                 _("This step is not possible while the item is “%(state)s”.") % {"state": label}
             )
-        fields = dict(updates or {})
-        if to_state is not None:
-            fields[state_field] = to_state
+        new_state = to_state(locked) if callable(to_state) else to_state
+        fields = dict((updates(locked) if callable(updates) else updates) or {})
+        note_text = note(locked) if callable(note) else note
+        label = actor_label(locked) if callable(actor_label) else actor_label
+        if new_state is not None:
+            fields[state_field] = new_state
         for name, value in fields.items():
             setattr(locked, name, value)
         if fields:
@@ -101,9 +109,9 @@ def transition(
             actor=actor,
             action=action,
             from_state=current,
-            to_state=to_state if to_state is not None else current,
-            note=note,
-            actor_label=actor_label,
+            to_state=new_state if new_state is not None else current,
+            note=note_text,
+            actor_label=label,
             is_public=is_public,
         )
         if after is not None:

@@ -7,6 +7,56 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class Category(models.TextChoices):
+    """What a report or proposal is about: the committee's usual subject areas.
+
+    Wide enough to take the seven in-scope domains of a resident issue (welfare, help for
+    people in difficulty, health and education, public order, environment, public facilities,
+    road traffic) as well as members' own subjects.
+    """
+
+    ECONOMY = "economy", _("economy and business environment")
+    URBAN = "urban", _("urban construction and public facilities")
+    TRANSPORT = "transport", _("road traffic")
+    ENVIRONMENT = "environment", _("ecology and environment")
+    EDUCATION = "education", _("education")
+    HEALTH = "health", _("health care")
+    WELFARE = "welfare", _("social security and help for people in difficulty")
+    ELDERLY = "elderly", _("elderly care")
+    PUBLIC_ORDER = "public_order", _("public order and safety")
+    CULTURE = "culture", _("culture and tourism")
+    AGRICULTURE = "agriculture", _("agriculture and rural areas")
+    OTHER = "other", _("other")
+
+
+# Timeline actions and how they read. Reports and proposals share these; other channels (resident
+# issues) add their own with register_actions(), so every row shows a translated label.
+ACTION_LABELS: dict[str, str] = {
+    "created": _("created"),
+    "edited": _("draft edited"),
+    "submitted": _("submitted"),
+    "review_started": _("review started"),
+    "edited_with_consent": _("edited by the office with the author's consent"),
+    "adopted": _("adopted"),
+    "forwarded": _("forwarded to a department"),
+    "declined": _("not adopted"),
+    "instruction": _("leader's instruction"),
+    "replied": _("department replied"),
+    "closed": _("closed"),
+    "filed": _("filed"),
+    "not_filed": _("not filed, turned into a suggestion"),
+    "assigned": _("assigned to handling units"),
+    "marked_key": _("made a key proposal"),
+    "co_replied": _("co-handling unit gave its opinion"),
+    "evaluated": _("proposer evaluated the reply"),
+}
+
+
+def register_actions(labels: dict[str, str]) -> None:
+    """Add `action: label` pairs (labels lazily translated) for TimelineEntry.action_label."""
+    ACTION_LABELS.update(labels)
+
+
 class Department(models.Model):
     """承办单位: a unit that handles what is forwarded or assigned to it, and replies."""
 
@@ -68,6 +118,10 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.from_state}→{self.to_state}"
+
+    @property
+    def action_label(self) -> str:
+        return ACTION_LABELS.get(self.action, self.action)
 
 
 class Notification(models.Model):

@@ -64,14 +64,26 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
     if not CHROMIUM.exists():
         _unavailable(f"Chromium not installed at {CHROMIUM}: apt-get install chromium")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         _unavailable("The playwright package is not installed: pip install -e '.[dev]'")
+    from django.db import connections
+
+    # While the loop runs, Django's connections in this thread are context-local: fresh
+    # wrappers without the data serialized at setup, so serialized_rollback would restore
+    # nothing (no roles, no content types after an earlier test's flush). Carry it over.
+    serialized = {
+        alias: getattr(connections[alias], "_test_serialized_contents", None)
+        for alias in connections
+    }
     with sync_playwright() as playwright:
+        for alias, contents in serialized.items():
+            if contents is not None:
+                connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )

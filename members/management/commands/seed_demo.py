@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from members import roles
 from members.models import Activity, Attendance, Group, Member, Sector, User
 from members.services import member_create
+from opinions.demo import seed_opinions
 
 SEED = "cppcc-demo"
 # Demo data only: printed at the end so that whoever tries the portal can log in.
@@ -481,6 +482,7 @@ STEPS: list[Callable[[DemoContext], None]] = [
     seed_conveners,
     seed_logins,
     seed_activities,
+    seed_opinions,
 ]
 
 

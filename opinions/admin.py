@@ -1,0 +1,775 @@
+"""Admin pages: staff review reports and proposals, step by step, and keep the lists.
+
+The change page of a report or proposal is read-only; every step (adopt, forward, assign…) is
+a small form page that calls one service, so the admin can never bypass a transition's checks.
+Liaison staff see only the items of their groups' members (ScopedAdminMixin).
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import XLSX
+from import_export.forms import ExportForm
+
+from members import roles
+from members.admin_scoping import ScopedAdminMixin, register_scope, scoped_related_filter
+from members.phones import MOBILE_RE, mask_mobile
+
+from . import selectors, services
+from .forms import (
+    AdoptForm,
+    AssignForm,
+    ConsentEditForm,
+    DeclineForm,
+    FeedbackForm,
+    ForwardForm,
+    InstructionForm,
+    KeyProposalForm,
+    NotFileForm,
+    StaffProposalReplyForm,
+    apply_service_error,
+)
+from .models import (
+    AdoptionLevel,
+    Attachment,
+    Bulletin,
+    CommitteeSession,
+    DeclineReason,
+    Department,
+    LeaderInstruction,
+    Notification,
+    OpinionReport,
+    Proposal,
+    ProposalReply,
+    ReportAdoption,
+    TimelineEntry,
+)
+from .resources import OpinionReportResource, ProposalResource
+from .services import proposals as proposal_steps
+from .services import reports as report_steps
+from .workflow import TransitionRefused
+
+register_scope(OpinionReport, selectors.reports_visible_to)
+register_scope(Proposal, selectors.proposals_visible_to)
+
+ReportState = OpinionReport.State
+ProposalState = Proposal.State
+
+
+# --- Steps -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step offered on a change page: a form (or a plain button) that calls one service."""
+
+    name: str
+    label: Any
+    states: tuple[str, ...]
+    run: Any  # (obj, actor, cleaned_data) -> obj
+    form: type[forms.Form] | None = None
+    initial: Any = None  # obj -> dict
+    primary: bool = False
+
+
+REPORT_STEPS = (
+    Step(
+        "review",
+        _("Start review"),
+        (ReportState.SUBMITTED,),
+        lambda r, actor, data: services.opinion_report_start_review(report=r, actor=actor),
+        primary=True,
+    ),
+    Step(
+        "adopt",
+        _("Adopt at a level"),
+        tuple(report_steps.ADOPTABLE),
+        lambda r, actor, data: services.opinion_report_adopt(report=r, actor=actor, **data),
+        AdoptForm,
+        primary=True,
+    ),
+    Step(
+        "forward",
+        _("Forward to a department"),
+        tuple(report_steps.FORWARDABLE),
+        lambda r, actor, data: services.opinion_report_forward(report=r, actor=actor, **data),
+        ForwardForm,
+        primary=True,
+    ),
+    Step(
+        "decline",
+        _("Do not adopt"),
+        tuple(report_steps.DECLINABLE),
+        lambda r, actor, data: services.opinion_report_decline(report=r, actor=actor, **data),
+        DeclineForm,
+    ),
+    Step(
+        "edit",
+        _("Edit with the author's consent"),
+        tuple(report_steps.EDITABLE_WITH_CONSENT),
+        lambda r, actor, data: services.opinion_report_edit_with_consent(
+            report=r, actor=actor, **data
+        ),
+        ConsentEditForm,
+        initial=lambda r: {"title": r.title, "content": r.content},
+    ),
+    Step(
+        "instruction",
+        _("Record a leader's instruction"),
+        tuple(report_steps.INSTRUCTABLE),
+        lambda r, actor, data: services.opinion_report_record_instruction(
+            report=r, actor=actor, **data
+        ),
+        InstructionForm,
+    ),
+    Step(
+        "feedback",
+        _("Record the department's feedback"),
+        (ReportState.FORWARDED,),
+        lambda r, actor, data: services.opinion_report_reply(report=r, actor=actor, **data),
+        FeedbackForm,
+    ),
+    Step(
+        "close",
+        _("Close"),
+        tuple(report_steps.CLOSABLE),
+        lambda r, actor, data: services.opinion_report_close(report=r, actor=actor),
+    ),
+)
+
+PROPOSAL_STEPS = (
+    Step(
+        "file",
+        _("File the proposal"),
+        (ProposalState.SUBMITTED,),
+        lambda p, actor, data: services.proposal_file(proposal=p, actor=actor),
+        primary=True,
+    ),
+    Step(
+        "not-file",
+        _("Do not file: turn into a suggestion"),
+        (ProposalState.SUBMITTED,),
+        lambda p, actor, data: services.proposal_not_file(proposal=p, actor=actor, **data),
+        NotFileForm,
+    ),
+    Step(
+        "assign",
+        _("Assign to handling units"),
+        (ProposalState.FILED,),
+        lambda p, actor, data: services.proposal_assign(proposal=p, actor=actor, **data),
+        AssignForm,
+        primary=True,
+    ),
+    Step(
+        "key",
+        _("Make it a key proposal"),
+        tuple(proposal_steps.KEY_MARKABLE),
+        lambda p, actor, data: services.proposal_mark_key(proposal=p, actor=actor, **data),
+        KeyProposalForm,
+    ),
+    Step(
+        "reply",
+        _("Record the lead unit's reply"),
+        tuple(proposal_steps.AWAITING_REPLY),
+        lambda p, actor, data: services.proposal_reply(proposal=p, actor=actor, **data),
+        StaffProposalReplyForm,
+    ),
+    Step(
+        "close",
+        _("Close"),
+        tuple(proposal_steps.CLOSABLE),
+        lambda p, actor, data: services.proposal_close(proposal=p, actor=actor),
+    ),
+)
+
+
+class StepsAdminMixin:
+    """A read-only change page with a panel of the steps possible now, each on its own page."""
+
+    steps: tuple[Step, ...] = ()
+    change_form_template = "admin/opinions/change_form.html"
+
+    class Media:
+        css = {"all": ["opinions/admin.css"]}
+
+    def _url_name(self, view: str) -> str:
+        return f"{self.opts.app_label}_{self.opts.model_name}_{view}"
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/step/<str:step>/",
+                self.admin_site.admin_view(self.step_view),
+                name=self._url_name("step"),
+            ),
+            *super().get_urls(),
+        ]
+
+    def has_add_permission(self, request):
+        # Members write drafts on their pages; other apps create them through the services.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [
+            name for fieldset in self.get_fieldsets(request, obj) for name in fieldset[1]["fields"]
+        ]
+
+    def steps_for(self, obj) -> list[Step]:
+        return [step for step in self.steps if obj.state in step.states]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+            "show_delete": False,
+        }
+        if obj is not None and self.has_change_permission(request, obj):
+            extra_context["steps"] = [
+                (step, reverse(f"admin:{self._url_name('step')}", args=[obj.pk, step.name]))
+                for step in self.steps_for(obj)
+            ]
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def step_view(self, request, object_id, step):
+        obj = self.get_object(request, object_id)
+        chosen = next((s for s in self.steps if s.name == step), None)
+        if obj is None or chosen is None:
+            raise Http404
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        change_url = reverse(f"admin:{self._url_name('change')}", args=[obj.pk])
+        form = None
+        if chosen.form is not None:
+            initial = chosen.initial(obj) if chosen.initial else None
+            form = chosen.form(request.POST or None, initial=initial)
+        if request.method == "POST" and (form is None or form.is_valid()):
+            try:
+                chosen.run(obj, request.user, form.cleaned_data if form else {})
+            except TransitionRefused as error:
+                messages.error(request, error.message)
+                return HttpResponseRedirect(change_url)
+            except ValidationError as error:
+                if form is None:
+                    messages.error(request, " ".join(error.messages))
+                    return HttpResponseRedirect(change_url)
+                apply_service_error(form, error)
+            else:
+                messages.success(
+                    request, gettext("Done: %(step)s.") % {"step": str(chosen.label).lower()}
+                )
+                return HttpResponseRedirect(change_url)
+        if form is None:
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "title": chosen.label,
+            "subtitle": str(obj),
+            "step": chosen,
+            "form": form,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/opinions/step_form.html", context)
+
+
+# --- Filters -----------------------------------------------------------------------------------
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("overdue"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.overdue()
+        return queryset
+
+
+class ProposalDepartmentFilter(admin.SimpleListFilter):
+    """Lead or co-handling unit."""
+
+    title = _("handling department")
+    parameter_name = "department"
+
+    def lookups(self, request, model_admin):
+        return [(str(d.pk), d.name) for d in Department.objects.all()]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        co = Proposal.co_departments.through.objects.filter(department_id=self.value())
+        return queryset.filter(
+            Q(lead_department_id=self.value()) | Q(pk__in=co.values("proposal_id"))
+        )
+
+
+# --- Read-only inlines -------------------------------------------------------------------------
+
+
+class ReadOnlyInlineMixin:
+    extra = 0
+    can_delete = False
+    classes = ["opinion-readonly"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class TimelineInline(ReadOnlyInlineMixin, GenericTabularInline):
+    model = TimelineEntry
+    verbose_name_plural = _("timeline")
+    fields = ("created_at", "step", "actor_name", "actor_label", "note", "is_public")
+    readonly_fields = fields
+    ordering = ("created_at", "pk")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description=_("step"))
+    def step(self, entry):
+        return format_html(
+            "{}<br><small>{} → {}</small>", entry.action_label, entry.from_state, entry.to_state
+        )
+
+    @admin.display(description=_("by (login)"))
+    def actor_name(self, entry):
+        if entry.actor is None:
+            return ""
+        return entry.actor.get_full_name() or entry.actor.get_username()
+
+
+class AttachmentInline(ReadOnlyInlineMixin, GenericTabularInline):
+    model = Attachment
+    fields = ("download", "kind", "size", "created_at")
+    readonly_fields = fields
+
+    @admin.display(description=_("file"))
+    def download(self, attachment):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("opinions:attachment", args=[attachment.pk]),
+            attachment.display_name,
+        )
+
+
+class AdoptionInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = ReportAdoption
+    fields = ("level", "bulletin", "adopted_on", "note")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        # The row's title (str) names its report.
+        return super().get_queryset(request).select_related("bulletin", "report")
+
+
+class InstructionInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = LeaderInstruction
+    fields = ("leader", "text", "given_on")
+    readonly_fields = fields
+
+
+class ReplyInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = ProposalReply
+    fields = ("department", "is_lead", "round", "text", "created_at")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("department", "proposal")
+
+
+# --- Opinion reports ---------------------------------------------------------------------------
+
+
+class OpinionExportMixin(ExportMixin):
+    formats = [XLSX]
+    export_form_class = ExportForm
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def get_export_filename(self, request, queryset, file_format):
+        name = self.opts.model_name
+        return f"{name}-{timezone.localdate():%Y%m%d}.{file_format.get_extension()}"
+
+
+@admin.register(OpinionReport)
+class OpinionReportAdmin(ScopedAdminMixin, StepsAdminMixin, OpinionExportMixin, admin.ModelAdmin):
+    steps = REPORT_STEPS
+    resource_classes = [OpinionReportResource]
+    list_display = (
+        "title",
+        "author_name",
+        "category",
+        "state",
+        "adopted_level",
+        "department",
+        "reply_due",
+        "overdue",
+        "submitted_at",
+    )
+    list_filter = (
+        "state",
+        "category",
+        OverdueFilter,
+        "department",
+        scoped_related_filter("group", _("group")),
+    )
+    list_select_related = ("author", "department")
+    search_fields = ("title", "author__name")
+    search_help_text = _("Title or author's name.")
+    actions = ("start_review_selected", "close_selected")
+    inlines = (AdoptionInline, InstructionInline, AttachmentInline, TimelineInline)
+    fieldsets = (
+        (None, {"fields": ("title", "category", "state", "author", "coauthor_names", "group")}),
+        (_("Content"), {"fields": ("content",)}),
+        (
+            _("Handling"),
+            {
+                "fields": (
+                    "submitted_at",
+                    "department",
+                    "forwarded_at",
+                    "reply_due",
+                    "feedback",
+                    "feedback_at",
+                    "decline_reason",
+                    "decline_note",
+                    "closed_at",
+                )
+            },
+        ),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(top_level=selectors.highest_adoption_level())
+
+    def get_export_queryset(self, request):
+        return (
+            super()
+            .get_export_queryset(request)
+            .select_related("group")
+            .prefetch_related("coauthors")
+        )
+
+    @admin.display(description=_("author"), ordering="author__name")
+    def author_name(self, report):
+        return report.author.name
+
+    @admin.display(description=_("co-authors"))
+    def coauthor_names(self, report):
+        return "、".join(member.name for member in report.coauthors.all())
+
+    @admin.display(description=_("adopted at"), ordering="top_level")
+    def adopted_level(self, report):
+        return AdoptionLevel(report.top_level).label if report.top_level else ""
+
+    @admin.display(description=_("overdue"), boolean=True)
+    def overdue(self, report):
+        return report.is_overdue()
+
+    def _each(self, request, queryset, run) -> None:
+        done, refused = 0, []
+        for item in queryset:
+            try:
+                run(item)
+                done += 1
+            except TransitionRefused as error:
+                refused.append(f"{item}: {error.message}")
+        if done:
+            messages.success(request, gettext("%(count)s done.") % {"count": done})
+        for line in refused:
+            messages.warning(request, line)
+
+    @admin.action(description=_("Start review of the selected reports"), permissions=["change"])
+    def start_review_selected(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda r: services.opinion_report_start_review(report=r, actor=request.user),
+        )
+
+    @admin.action(description=_("Close the selected reports"), permissions=["change"])
+    def close_selected(self, request, queryset):
+        self._each(
+            request, queryset, lambda r: services.opinion_report_close(report=r, actor=request.user)
+        )
+
+
+# --- Proposals ---------------------------------------------------------------------------------
+
+
+@admin.register(Proposal)
+class ProposalAdmin(ScopedAdminMixin, StepsAdminMixin, OpinionExportMixin, admin.ModelAdmin):
+    steps = PROPOSAL_STEPS
+    resource_classes = [ProposalResource]
+    list_display = (
+        "number_display",
+        "title",
+        "proposer_display",
+        "category",
+        "state",
+        "is_key",
+        "lead_department",
+        "deadline",
+        "overdue",
+    )
+    list_display_links = ("number_display", "title")
+    list_filter = (
+        "state",
+        "category",
+        OverdueFilter,
+        ProposalDepartmentFilter,
+        "is_key",
+        "session",
+        "evaluation",
+    )
+    list_select_related = ("session", "proposer", "group", "lead_department")
+    search_fields = ("title", "proposer__name", "group__name")
+    search_help_text = _("Title, proposer's name or group.")
+    actions = ("file_selected", "close_selected")
+    inlines = (ReplyInline, AttachmentInline, TimelineInline)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "number_display",
+                    "title",
+                    "category",
+                    "state",
+                    "proposer",
+                    "group",
+                    "cosigner_names",
+                )
+            },
+        ),
+        (_("Content"), {"fields": ("content",)}),
+        (
+            _("Handling"),
+            {
+                "fields": (
+                    "submitted_at",
+                    "not_filed_reason",
+                    "lead_department",
+                    "co_handler_names",
+                    "deadline",
+                    "is_key",
+                    "supervising_leader",
+                    "evaluation",
+                    "evaluation_note",
+                    "rehandled",
+                    "closed_at",
+                )
+            },
+        ),
+    )
+
+    def get_export_queryset(self, request):
+        return super().get_export_queryset(request).prefetch_related("cosigners", "co_departments")
+
+    @admin.display(description=_("number"), ordering="number")
+    def number_display(self, proposal):
+        return proposal.number_label or "—"
+
+    @admin.display(description=_("proposer"))
+    def proposer_display(self, proposal):
+        return proposal.proposer_label
+
+    @admin.display(description=_("co-signers"))
+    def cosigner_names(self, proposal):
+        return "、".join(member.name for member in proposal.cosigners.all())
+
+    @admin.display(description=_("co-handling units"))
+    def co_handler_names(self, proposal):
+        return "、".join(department.name for department in proposal.co_departments.all())
+
+    @admin.display(description=_("overdue"), boolean=True)
+    def overdue(self, proposal):
+        return proposal.is_overdue()
+
+    _each = OpinionReportAdmin._each
+
+    @admin.action(description=_("File the selected proposals"), permissions=["change"])
+    def file_selected(self, request, queryset):
+        self._each(
+            request, queryset, lambda p: services.proposal_file(proposal=p, actor=request.user)
+        )
+
+    @admin.action(description=_("Close the selected proposals"), permissions=["change"])
+    def close_selected(self, request, queryset):
+        self._each(
+            request, queryset, lambda p: services.proposal_close(proposal=p, actor=request.user)
+        )
+
+
+# --- The lists staff maintain ------------------------------------------------------------------
+
+
+class DepartmentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Department
+        fields = ("name", "email", "handlers")
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    form = DepartmentAdminForm
+    list_display = ("name", "email", "handler_names")
+    search_fields = ("name",)
+    filter_horizontal = ("handlers",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("handlers")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "handlers":
+            kwargs["queryset"] = selectors.department_handler_users()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description=_("handlers"))
+    def handler_names(self, department):
+        return format_html_join(
+            ", ",
+            "{}",
+            ((user.get_full_name() or user.get_username(),) for user in department.handlers.all()),
+        )
+
+
+@admin.register(DeclineReason)
+class DeclineReasonAdmin(admin.ModelAdmin):
+    list_display = ("label", "is_active", "sort_order")
+    list_editable = ("is_active", "sort_order")
+    search_fields = ("label",)
+
+
+class BulletinAdoptionInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = ReportAdoption
+    verbose_name_plural = _("reports in this issue")
+    fields = ("report", "level", "adopted_on")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("report")
+
+
+class BulletinAddForm(forms.ModelForm):
+    class Meta:
+        model = Bulletin
+        fields = ("year", "title", "published_on")
+
+
+@admin.register(Bulletin)
+class BulletinAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "year", "number", "published_on")
+    list_filter = ("year",)
+    search_fields = ("title",)
+    inlines = (BulletinAdoptionInline,)
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else ()
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = BulletinAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("year", "number") if obj is not None else ()
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("year", "title", "published_on")
+        return ("year", "number", "title", "published_on")
+
+    def get_changeform_initial_data(self, request):
+        today = timezone.localdate()
+        return {"year": today.year, "published_on": today}
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # The number is the next of the year, given by the service.
+        bulletin = services.bulletin_create(
+            actor=request.user,
+            year=form.cleaned_data["year"],
+            title=form.cleaned_data["title"],
+            published_on=form.cleaned_data["published_on"],
+        )
+        obj.pk, obj.number = bulletin.pk, bulletin.number
+        obj._state.adding = False
+        obj._state.db = bulletin._state.db
+
+
+@admin.register(CommitteeSession)
+class CommitteeSessionAdmin(admin.ModelAdmin):
+    list_display = ("name", "term", "session", "is_current", "last_number")
+    readonly_fields = ("is_current", "last_number")
+    actions = ("make_current",)
+
+    @admin.action(description=_("Make the selected session current"), permissions=["change"])
+    def make_current(self, request, queryset):
+        if queryset.count() != 1:
+            messages.error(request, gettext("Choose exactly one session."))
+            return
+        try:
+            services.committee_session_make_current(session=queryset.get(), actor=request.user)
+        except TransitionRefused as error:
+            messages.error(request, error.message)
+            return
+        messages.success(request, gettext("Proposals submitted from now on are numbered in it."))
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """What was sent to whom: written by the services, only read here."""
+
+    list_display = ("title", "recipient_label", "created_at", "read_at", "emailed_at")
+    list_select_related = ("recipient",)
+    search_fields = ("title",)
+    date_hierarchy = "created_at"
+
+    @admin.display(description=_("recipient"), ordering="recipient__username")
+    def recipient_label(self, note):
+        # Members log in with their mobile number: never shown whole in a list.
+        user = note.recipient
+        name = user.get_full_name() or user.get_username()
+        return mask_mobile(name) if MOBILE_RE.match(name) else name
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_module_permission(self, request):
+        return roles.is_office_staff(request.user)

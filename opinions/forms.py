@@ -1,0 +1,369 @@
+"""Forms of the member pages, the department pages and the admin's step pages.
+
+Forms only parse and check input; every write goes through a service.
+"""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Member
+from members.selectors import member_groups
+
+from . import selectors
+from .attachments import (
+    ACCEPT,
+    MAX_ATTACHMENT_BYTES,
+    MAX_ATTACHMENTS,
+    validate_attachment,
+    validate_attachment_count,
+)
+from .models import (
+    AdoptionLevel,
+    Bulletin,
+    Category,
+    DeclineReason,
+    Department,
+    Proposal,
+)
+from .services.common import MAX_CONTENT_CHARS, MAX_TITLE_CHARS
+
+
+def _helper(*layout) -> FormHelper:
+    # The templates write the <form> tag and the buttons: forms with files need enctype, and
+    # the member pages put their two large buttons (save, submit) under the fields.
+    helper = FormHelper()
+    helper.form_tag = False
+    if layout:
+        helper.layout = Layout(*layout)
+    return helper
+
+
+def apply_service_error(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError next to the field it names, or above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input; each is checked by content in the form's clean."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class MemberChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Member) -> str:
+        return f"{obj.name}（{obj.sector.name}）"
+
+
+ATTACHMENT_HELP = _(
+    "PDF, Word (.docx), Excel (.xlsx), JPEG or PNG; at most %(count)s files of %(size)s MB each."
+) % {"count": MAX_ATTACHMENTS, "size": MAX_ATTACHMENT_BYTES // (1024 * 1024)}
+
+
+class _WrittenItemForm(forms.Form):
+    """What a report and a proposal share: text, category, group, people, attachments."""
+
+    people_field = ""
+
+    title = forms.CharField(label=_("Title"), max_length=MAX_TITLE_CHARS)
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", "---------"), *Category.choices]
+    )
+    content = forms.CharField(
+        label=_("Content"),
+        max_length=MAX_CONTENT_CHARS,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("The situation, its causes and your suggestions."),
+    )
+    group = forms.ModelChoiceField(
+        label=_("On behalf of a group"),
+        queryset=None,
+        required=False,
+        empty_label=_("No, in my own name"),
+    )
+    attachments = MultipleFileField(label=_("Attachments"), help_text=ATTACHMENT_HELP)
+    remove_attachments = forms.ModelMultipleChoiceField(
+        label=_("Remove these attachments"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, member: Member, subject=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = member_groups(member)
+        self.fields[self.people_field].queryset = (
+            Member.objects.active().exclude(pk=member.pk).select_related("sector")
+        )
+        self.existing_attachments = (
+            list(selectors.attachments_of(subject)) if subject is not None else []
+        )
+        if self.existing_attachments:
+            self.fields["remove_attachments"].queryset = selectors.attachments_of(subject)
+        else:
+            del self.fields["remove_attachments"]
+        self.helper = _helper(
+            "title",
+            "category",
+            Field("content"),
+            "group",
+            Div(
+                self.people_field,
+                css_class="border rounded px-3 pt-2 mb-3 overflow-auto people-picker",
+                style="max-height: 16rem",
+            ),
+            "attachments",
+            *(["remove_attachments"] if self.existing_attachments else []),
+        )
+
+    def clean_attachments(self):
+        uploads = self.cleaned_data["attachments"]
+        errors = []
+        for upload in uploads:
+            try:
+                validate_attachment(upload)
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return uploads
+
+    def clean(self):
+        cleaned = super().clean()
+        removed = len(cleaned.get("remove_attachments") or [])
+        try:
+            validate_attachment_count(
+                existing=len(self.existing_attachments) - removed,
+                added=len(cleaned.get("attachments") or []),
+            )
+        except ValidationError as error:
+            self.add_error("attachments", error)
+        return cleaned
+
+    def item_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "content": data["content"],
+            "category": data["category"],
+            "group": data["group"],
+            self.people_field: list(data[self.people_field]),
+            "attachments": data["attachments"],
+        }
+
+    def removed_ids(self) -> list[int]:
+        return [row.pk for row in self.cleaned_data.get("remove_attachments") or []]
+
+
+class ReportForm(_WrittenItemForm):
+    people_field = "coauthors"
+    coauthors = MemberChoiceField(
+        label=_("Co-authors"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Members who wrote the report with you."),
+    )
+
+
+class ProposalForm(_WrittenItemForm):
+    people_field = "cosigners"
+    cosigners = MemberChoiceField(
+        label=_("Co-signers"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Members who sign the proposal with you."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].label = _("Collective proposal of a group")
+        self.fields["group"].empty_label = _("No, my own proposal")
+
+
+class EvaluationForm(forms.Form):
+    evaluation = forms.ChoiceField(
+        label=_("How satisfied are you with the reply?"),
+        choices=Proposal.Evaluation.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Remarks"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+# --- Department pages ----------------------------------------------------------------------
+
+
+class DepartmentReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your reply"),
+        max_length=MAX_CONTENT_CHARS,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("What was done or will be done, and by when. The member sees this text."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+# --- The admin's step pages ----------------------------------------------------------------
+
+
+class _StepForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class ConsentEditForm(_StepForm):
+    title = forms.CharField(label=_("Title"), max_length=MAX_TITLE_CHARS)
+    content = forms.CharField(
+        label=_("Content"), max_length=MAX_CONTENT_CHARS, widget=forms.Textarea(attrs={"rows": 14})
+    )
+    author_consented = forms.BooleanField(
+        label=_("The author agreed to these changes"),
+        help_text=_("A report is edited only with its author's consent."),
+    )
+    consent_note = forms.CharField(
+        label=_("How and when the author agreed"),
+        max_length=300,
+        help_text=_("e.g. by phone on 3 May"),
+    )
+
+
+class AdoptForm(_StepForm):
+    level = forms.TypedChoiceField(
+        label=_("Adopted at level"), choices=AdoptionLevel.choices, coerce=int
+    )
+    bulletin = forms.ModelChoiceField(
+        label=_("In bulletin issue"),
+        queryset=Bulletin.objects.all(),
+        required=False,
+        help_text=_("Several reports can be merged into one issue. Create issues in the admin."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class ForwardForm(_StepForm):
+    department = forms.ModelChoiceField(
+        label=_("Handling department"), queryset=Department.objects.all()
+    )
+    reply_due = forms.DateField(
+        label=_("Reply due by"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_reply_due(self):
+        day = self.cleaned_data["reply_due"]
+        if day < timezone.localdate():
+            raise ValidationError(_("The reply cannot be due in the past."))
+        return day
+
+
+class DeclineForm(_StepForm):
+    reason = forms.ModelChoiceField(
+        label=_("Reason"), queryset=DeclineReason.objects.filter(is_active=True)
+    )
+    explanation = forms.CharField(
+        label=_("Explanation to the author"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class InstructionForm(_StepForm):
+    leader = forms.CharField(
+        label=_("Leader"), max_length=100, help_text=_("Post and name, e.g. district mayor Wang.")
+    )
+    text = forms.CharField(
+        label=_("Instruction"), max_length=MAX_CONTENT_CHARS, widget=forms.Textarea
+    )
+    given_on = forms.DateField(
+        label=_("Given on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class FeedbackForm(_StepForm):
+    feedback = forms.CharField(
+        label=_("Department's feedback"),
+        max_length=MAX_CONTENT_CHARS,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("For feedback that arrived on paper or by email."),
+    )
+
+
+class NotFileForm(_StepForm):
+    reason = forms.CharField(
+        label=_("Reason for not filing"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The proposers see this reason."),
+    )
+
+
+class AssignForm(_StepForm):
+    lead = forms.ModelChoiceField(label=_("Lead unit"), queryset=Department.objects.all())
+    co_handlers = forms.ModelMultipleChoiceField(
+        label=_("Co-handling units"),
+        queryset=Department.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    deadline = forms.DateField(
+        label=_("Reply due by"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_deadline(self):
+        day = self.cleaned_data["deadline"]
+        if day < timezone.localdate():
+            raise ValidationError(_("The reply cannot be due in the past."))
+        return day
+
+
+class KeyProposalForm(_StepForm):
+    leader = forms.CharField(
+        label=_("Supervising leader"),
+        max_length=100,
+        help_text=_("Post and name, e.g. district party secretary Li."),
+    )
+
+
+class StaffProposalReplyForm(_StepForm):
+    text = forms.CharField(
+        label=_("Lead unit's reply"),
+        max_length=MAX_CONTENT_CHARS,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("For a reply that arrived on paper or by email."),
+    )

@@ -1,0 +1,253 @@
+"""Read queries for reports and proposals: who may see what, and what each page shows."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+
+from members import roles
+from members.models import Group, Member, User
+from members.selectors import groups_visible_to, members_visible_to
+
+from .models import (
+    Attachment,
+    Department,
+    Notification,
+    OpinionReport,
+    Proposal,
+    ReportAdoption,
+    TimelineEntry,
+)
+
+ReportCoauthor = OpinionReport.coauthors.through
+ProposalCosigner = Proposal.cosigners.through
+ProposalCoDepartment = Proposal.co_departments.through
+
+
+def member_of(user) -> Member | None:
+    """The member record of `user`, or None for staff and department handlers."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.member
+    except Member.DoesNotExist:
+        return None
+
+
+# --- What a member sees: their own, co-authored and co-signed items -------------------------
+
+
+def reports_of_member(member: Member) -> QuerySet[OpinionReport]:
+    """Reports the member wrote or co-authored (subqueries: each report once, no DISTINCT)."""
+    coauthored = ReportCoauthor.objects.filter(member=member).values("opinionreport_id")
+    return OpinionReport.objects.filter(Q(author=member) | Q(pk__in=coauthored))
+
+
+def convened_group_ids(member: Member) -> QuerySet:
+    return Group.conveners.through.objects.filter(member=member).values("group_id")
+
+
+def proposals_of_member(member: Member) -> QuerySet[Proposal]:
+    """Proposals the member made or co-signed, and the collective proposals of the groups
+    they convene."""
+    cosigned = ProposalCosigner.objects.filter(member=member).values("proposal_id")
+    return Proposal.objects.filter(
+        Q(proposer=member) | Q(pk__in=cosigned) | Q(group__in=convened_group_ids(member))
+    )
+
+
+def is_proposal_owner(member: Member | None, proposal: Proposal) -> bool:
+    """Who acts for the proposers: the proposer, or for a collective proposal without one the
+    conveners of the group."""
+    if member is None:
+        return False
+    if proposal.proposer_id is not None:
+        return proposal.proposer_id == member.pk
+    return Group.conveners.through.objects.filter(
+        group_id=proposal.group_id, member=member
+    ).exists()
+
+
+def member_report_list(member: Member) -> QuerySet[OpinionReport]:
+    return reports_of_member(member).select_related("author").order_by("-created_at", "-pk")
+
+
+def member_proposal_list(member: Member) -> QuerySet[Proposal]:
+    return (
+        proposals_of_member(member)
+        .select_related("session", "proposer", "group")
+        .order_by("-created_at", "-pk")
+    )
+
+
+# --- What staff see in the admin -----------------------------------------------------------
+
+
+def reports_visible_to(user) -> QuerySet[OpinionReport]:
+    """Office staff see every report; liaison staff those of their groups' members (as author
+    or co-author) and those written for their groups."""
+    if roles.is_office_staff(user):
+        return OpinionReport.objects.all()
+    if not roles.has_role(user, roles.LIAISON_STAFF):
+        return OpinionReport.objects.none()
+    members = members_visible_to(user).values("pk")
+    coauthored = ReportCoauthor.objects.filter(member__in=members).values("opinionreport_id")
+    return OpinionReport.objects.filter(
+        Q(author__in=members) | Q(group__in=groups_visible_to(user)) | Q(pk__in=coauthored)
+    )
+
+
+def proposals_visible_to(user) -> QuerySet[Proposal]:
+    """Office staff see every proposal; liaison staff those of their groups' members and the
+    collective proposals of their groups."""
+    if roles.is_office_staff(user):
+        return Proposal.objects.all()
+    if not roles.has_role(user, roles.LIAISON_STAFF):
+        return Proposal.objects.none()
+    members = members_visible_to(user).values("pk")
+    return Proposal.objects.filter(Q(proposer__in=members) | Q(group__in=groups_visible_to(user)))
+
+
+def may_review(user, subject: Model) -> bool:
+    """Whether `user` is staff who may take the office's steps on this report or proposal."""
+    if isinstance(subject, OpinionReport):
+        visible = reports_visible_to(user)
+    else:
+        visible = proposals_visible_to(user)
+    return visible.filter(pk=subject.pk).exists()
+
+
+def may_act_for_member(user, member: Member) -> bool:
+    """The member themselves, or staff whose scope includes the member."""
+    if member_of(user) == member:
+        return True
+    if roles.is_office_staff(user):
+        return True
+    return (
+        roles.has_role(user, roles.LIAISON_STAFF)
+        and members_visible_to(user).filter(pk=member.pk).exists()
+    )
+
+
+def highest_adoption_level():
+    """A subquery for annotate(): the highest level a report was adopted at, or None."""
+    return Subquery(
+        ReportAdoption.objects.filter(report=OuterRef("pk")).order_by("-level").values("level")[:1]
+    )
+
+
+# --- What a department sees: only what was forwarded or assigned to it ----------------------
+
+
+def department_handler_users() -> QuerySet[User]:
+    """Logins holding the department handler role: who may be linked to a department."""
+    return User.objects.filter(groups__name=roles.DEPARTMENT_HANDLER, is_active=True).order_by(
+        "username"
+    )
+
+
+def departments_of(user) -> QuerySet[Department]:
+    if not getattr(user, "is_authenticated", False):
+        return Department.objects.none()
+    return Department.objects.filter(handlers=user)
+
+
+def department_reports(user) -> QuerySet[OpinionReport]:
+    return OpinionReport.objects.filter(department__in=departments_of(user).values("pk"))
+
+
+def department_proposals(user) -> QuerySet[Proposal]:
+    mine = departments_of(user).values("pk")
+    co = ProposalCoDepartment.objects.filter(department__in=mine).values("proposal_id")
+    return Proposal.objects.filter(Q(lead_department__in=mine) | Q(pk__in=co)).exclude(
+        state__in=[Proposal.State.DRAFT, Proposal.State.SUBMITTED, Proposal.State.FILED]
+    )
+
+
+def department_inbox(user) -> tuple[list[OpinionReport], list[Proposal]]:
+    """The department's reports and proposals, those still waiting for its reply first, by
+    deadline; two queries whatever the number of rows."""
+    report_waiting = Case(When(state=OpinionReport.State.FORWARDED, then=0), default=1)
+    reports = (
+        department_reports(user)
+        .select_related("department", "author")
+        .annotate(done=report_waiting)
+        .order_by("done", "reply_due", "-pk")
+    )
+    proposal_waiting = Case(
+        When(state__in=[Proposal.State.ASSIGNED, Proposal.State.REHANDLING], then=0), default=1
+    )
+    proposals = (
+        department_proposals(user)
+        .select_related("session", "lead_department", "proposer", "group")
+        .annotate(done=proposal_waiting)
+        .order_by("done", "deadline", "-pk")
+    )
+    return list(reports), list(proposals)
+
+
+# --- Details: timeline and attachments ------------------------------------------------------
+
+
+def timeline_of(subject: Model) -> QuerySet[TimelineEntry]:
+    """Every step of a report or proposal, oldest first."""
+    return TimelineEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk
+    ).order_by("created_at", "pk")
+
+
+def public_timeline(subject: Model) -> QuerySet[TimelineEntry]:
+    """The steps a resident may see on a tracking page: no internal notes, no staff names
+    (show `actor_label`, `action_label`, `note` and `created_at`)."""
+    return timeline_of(subject).filter(is_public=True)
+
+
+def attachments_of(subject: Model) -> QuerySet[Attachment]:
+    return Attachment.objects.filter(
+        content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk
+    ).order_by("created_at", "pk")
+
+
+def report_detail(report_qs: QuerySet[OpinionReport], pk: int) -> OpinionReport:
+    """One report with everything its page shows, in a constant number of queries."""
+    return (
+        report_qs.select_related("author", "group", "department", "decline_reason")
+        .prefetch_related(
+            "coauthors",
+            Prefetch("adoptions", queryset=ReportAdoption.objects.select_related("bulletin")),
+            "instructions",
+        )
+        .get(pk=pk)
+    )
+
+
+def proposal_detail(proposal_qs: QuerySet[Proposal], pk: int) -> Proposal:
+    return (
+        proposal_qs.select_related("session", "proposer", "group", "lead_department")
+        .prefetch_related("cosigners", "co_departments", "replies__department")
+        .get(pk=pk)
+    )
+
+
+def attachment_viewable_by(user, attachment: Attachment) -> bool:
+    """Members who see the item, staff whose scope includes it, and the departments it was
+    forwarded or assigned to."""
+    model = attachment.content_type.model_class()
+    pk = attachment.object_id
+    if model is OpinionReport:
+        member = member_of(user)
+        return (
+            (member is not None and reports_of_member(member).filter(pk=pk).exists())
+            or reports_visible_to(user).filter(pk=pk).exists()
+            or department_reports(user).filter(pk=pk).exists()
+        )
+    if model is Proposal:
+        member = member_of(user)
+        return (
+            (member is not None and proposals_of_member(member).filter(pk=pk).exists())
+            or proposals_visible_to(user).filter(pk=pk).exists()
+            or department_proposals(user).filter(pk=pk).exists()
+        )
+    return False
+
+
+def notifications_of(user, *, limit: int = 50) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")[:limit]

@@ -1,0 +1,569 @@
+"""Proposals (提案): one function per step, each through workflow.transition().
+
+Steps: create → (edit draft) → submit (numbered in the current session) → file / not file →
+assign to a lead unit and co-handlers → [key proposal] → [co-handlers' opinions] → lead unit
+replies → proposer evaluates (unsatisfied: back for re-handling once) → close.
+"""
+
+import datetime
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from members import roles
+from members.models import Group, Member
+from members.selectors import groups_visible_to
+
+from .. import selectors
+from ..models import Category, CommitteeSession, Department, Proposal, ProposalReply
+from ..workflow import TransitionRefused, timeline_add, transition
+from .common import (
+    attachments_add,
+    attachments_remove,
+    check_category,
+    check_deadline,
+    check_group,
+    check_required,
+    check_text,
+    department_users,
+    in_site_language,
+    member_users,
+    notify_in_site_language,
+    office_label,
+    refuse_unless_may_act_for,
+    short,
+)
+
+State = Proposal.State
+Evaluation = Proposal.Evaluation
+# Time a department has to reply again after an unsatisfied evaluation.
+REHANDLING_DAYS = 30
+MAX_LEADER_CHARS = 100
+
+AWAITING_REPLY = [State.ASSIGNED, State.REHANDLING]
+KEY_MARKABLE = [State.FILED, State.ASSIGNED, State.REHANDLING, State.REPLIED]
+CLOSABLE = [State.EVALUATED, State.REPLIED, State.NOT_FILED]
+
+
+# --- Who may act ------------------------------------------------------------------------------
+
+
+def _is_owner(actor, proposal: Proposal) -> bool:
+    return selectors.is_proposal_owner(selectors.member_of(actor), proposal)
+
+
+def _reviewer(actor):
+    return lambda proposal: selectors.may_review(actor, proposal)
+
+
+def _handles(actor, department_id: int | None) -> bool:
+    return (
+        department_id is not None
+        and Department.handlers.through.objects.filter(
+            department_id=department_id, user_id=actor.pk
+        ).exists()
+    )
+
+
+def _label_for(actor) -> str:
+    member = selectors.member_of(actor)
+    return member.name if member is not None else office_label()
+
+
+# --- Who is told ------------------------------------------------------------------------------
+
+
+def _members_of(proposal: Proposal):
+    cosigned = Proposal.cosigners.through.objects.filter(proposal=proposal).values("member_id")
+    who = Q(pk=proposal.proposer_id) | Q(pk__in=cosigned)
+    if proposal.group_id:
+        conveners = Group.conveners.through.objects.filter(group_id=proposal.group_id)
+        who |= Q(pk__in=conveners.values("member_id"))
+    return member_users(who)
+
+
+def _member_url(proposal: Proposal) -> str:
+    return reverse("opinions:proposal_detail", args=[proposal.pk])
+
+
+def _department_url(proposal: Proposal) -> str:
+    return reverse("departments:proposal_detail", args=[proposal.pk])
+
+
+def _tell_members(proposal: Proposal, title, body="") -> None:
+    notify_in_site_language(
+        recipients=_members_of(proposal), title=title, body=body, url=_member_url(proposal)
+    )
+
+
+def _tell_departments(proposal: Proposal, departments, title, body="") -> None:
+    notify_in_site_language(
+        recipients=department_users(departments),
+        title=title,
+        body=body,
+        url=_department_url(proposal),
+    )
+
+
+# --- Drafts and submission ------------------------------------------------------------------
+
+
+def _cosigners(cosigners: Iterable[Member], proposer: Member | None) -> list[Member]:
+    proposer_pk = proposer.pk if proposer else None
+    return [member for member in dict.fromkeys(cosigners) if member.pk != proposer_pk]
+
+
+def _check_proposer_or_group(proposer: Member | None, group: Group | None) -> None:
+    if proposer is None and group is None:
+        raise ValidationError(_("A proposal needs a proposer or a group."))
+
+
+@transaction.atomic
+def proposal_create(
+    *,
+    actor,
+    proposer: Member | None,
+    group: Group | None,
+    title: str,
+    content: str,
+    category: str,
+    cosigners: Iterable[Member] = (),
+    attachments: Sequence = (),
+) -> Proposal:
+    """Create a DRAFT proposal by a member, or a collective one by a group (timeline row
+    "created").
+
+    `actor` is the proposer, or staff whose scope includes the proposer (or the group, for a
+    collective proposal without a named proposer). Raises ValidationError for bad input and
+    TransitionRefused for an actor who may not; nothing is written then.
+    """
+    _check_proposer_or_group(proposer, group)
+    if proposer is not None:
+        refuse_unless_may_act_for(actor, proposer)
+    elif not groups_visible_to(actor).filter(pk=group.pk).exists():
+        raise TransitionRefused(_("You are not allowed to do this."))
+    title, content = check_text(title=title, content=content)
+    check_category(category, Category)
+    check_group(member=proposer, group=group)
+    proposal = Proposal.objects.create(
+        title=title,
+        content=content,
+        category=category,
+        proposer=proposer,
+        group=group,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    proposal.cosigners.set(_cosigners(cosigners, proposer))
+    attachments_add(subject=proposal, files=attachments, actor=actor)
+    timeline_add(
+        subject=proposal,
+        actor=actor,
+        action="created",
+        to_state=State.DRAFT,
+        actor_label=_label_for(actor),
+    )
+    if not _is_owner(actor, proposal):
+        _tell_members(
+            proposal,
+            lambda: (
+                _("A draft proposal was prepared for you: “%(title)s”")
+                % {"title": short(proposal.title)}
+            ),
+            lambda: _("Check it, complete it and submit it from your page."),
+        )
+    return proposal
+
+
+def proposal_update(
+    *,
+    proposal: Proposal,
+    actor,
+    title: str,
+    content: str,
+    category: str,
+    group: Group | None = None,
+    cosigners: Iterable[Member] = (),
+    attachments: Sequence = (),
+    remove_attachment_ids: Iterable[int] = (),
+) -> Proposal:
+    """Change a draft: its text, group, co-signers and attachments; by its owner (or staff in
+    scope), only while it is a draft."""
+    title, content = check_text(title=title, content=content)
+    check_category(category, Category)
+    _check_proposer_or_group(proposal.proposer, group)
+    check_group(member=proposal.proposer, group=group)
+    cosigner_list = _cosigners(cosigners, proposal.proposer)
+
+    def after(locked: Proposal) -> None:
+        locked.cosigners.set(cosigner_list)
+        attachments_remove(subject=locked, ids=remove_attachment_ids)
+        attachments_add(subject=locked, files=attachments, actor=actor)
+
+    return transition(
+        subject=proposal,
+        actor=actor,
+        action="edited",
+        allowed_from=[State.DRAFT],
+        to_state=None,
+        may_act=lambda p: _is_owner(actor, p) or selectors.may_review(actor, p),
+        updates={"title": title, "content": content, "category": category, "group": group},
+        actor_label=_label_for(actor),
+        after=after,
+    )
+
+
+def _take_number(_locked: Proposal) -> dict:
+    # The session row is locked until the submission commits: numbers are handed out one at
+    # a time, and a submission that fails gives its number back with the rollback (no gaps).
+    session = CommitteeSession.objects.select_for_update().filter(is_current=True).first()
+    if session is None:
+        raise TransitionRefused(
+            _("No committee session is open for proposals; ask the committee office.")
+        )
+    session.last_number += 1
+    session.save(update_fields=["last_number"])
+    return {"session": session, "number": session.last_number, "submitted_at": timezone.now()}
+
+
+@in_site_language
+def _number_note(proposal: Proposal) -> str:
+    return _("Numbered %(number)s") % {"number": proposal.number_label}
+
+
+def proposal_submit(*, proposal: Proposal, actor) -> Proposal:
+    """The owner submits the draft; it is numbered in the current session (八届四次 第 0012
+    号), without gaps or duplicates however many submit at once."""
+    return transition(
+        subject=proposal,
+        actor=actor,
+        action="submitted",
+        allowed_from=[State.DRAFT],
+        to_state=State.SUBMITTED,
+        may_act=lambda p: _is_owner(actor, p),
+        updates=_take_number,
+        actor_label=lambda p: p.proposer_label,
+        is_public=True,
+    )
+
+
+@transaction.atomic
+def committee_session_make_current(*, session: CommitteeSession, actor) -> CommitteeSession:
+    """Make `session` the one proposals are numbered in (office staff only). Waits for
+    submissions being numbered in the old session to finish (they hold its row)."""
+    if not roles.is_office_staff(actor):
+        raise TransitionRefused(_("You are not allowed to do this."))
+    current = CommitteeSession.objects.select_for_update().filter(is_current=True)
+    current.exclude(pk=session.pk).update(is_current=False)
+    CommitteeSession.objects.filter(pk=session.pk).update(is_current=True)
+    session.refresh_from_db()
+    return session
+
+
+# --- Examination and assignment -------------------------------------------------------------
+
+
+def proposal_file(*, proposal: Proposal, actor) -> Proposal:
+    """立案: the proposal is accepted for handling."""
+    return transition(
+        subject=proposal,
+        actor=actor,
+        action="filed",
+        allowed_from=[State.SUBMITTED],
+        to_state=State.FILED,
+        may_act=_reviewer(actor),
+        actor_label=office_label(),
+        is_public=True,
+        after=lambda p: _tell_members(
+            p,
+            lambda: _("Your proposal “%(title)s” was filed") % {"title": short(p.title)},
+        ),
+    )
+
+
+def proposal_not_file(*, proposal: Proposal, actor, reason: str) -> Proposal:
+    """不立案转意见建议: not filed, passed on as a suggestion; the reason goes to the
+    proposers (the public timeline shows only the step)."""
+    reason = check_required("reason", reason, limit=2000)
+    return transition(
+        subject=proposal,
+        actor=actor,
+        action="not_filed",
+        allowed_from=[State.SUBMITTED],
+        to_state=State.NOT_FILED,
+        may_act=_reviewer(actor),
+        updates={"not_filed_reason": reason},
+        actor_label=office_label(),
+        is_public=True,
+        after=lambda p: _tell_members(
+            p,
+            lambda: (
+                _("Your proposal “%(title)s” was not filed and was turned into a suggestion")
+                % {"title": short(p.title)}
+            ),
+            reason,
+        ),
+    )
+
+
+@in_site_language
+def assign_note(lead: Department, co_handlers: list[Department], deadline: date) -> str:
+    note = _("Lead unit: %(lead)s; reply due by %(date)s") % {
+        "lead": lead.name,
+        "date": date_format(deadline, "DATE_FORMAT"),
+    }
+    if co_handlers:
+        note += "\n" + _("Co-handling units: %(units)s") % {
+            "units": "、".join(department.name for department in co_handlers)
+        }
+    return note
+
+
+def proposal_assign(
+    *,
+    proposal: Proposal,
+    actor,
+    lead: Department,
+    co_handlers: Iterable[Department] = (),
+    deadline: date,
+) -> Proposal:
+    """交办: assign a filed proposal to a lead unit and co-handlers, with a deadline."""
+    if lead is None:
+        raise ValidationError({"lead": _("Choose the lead unit.")})
+    check_deadline(deadline)
+    co_list = [department for department in dict.fromkeys(co_handlers) if department != lead]
+
+    def after(locked: Proposal) -> None:
+        locked.co_departments.set(co_list)
+        _tell_members(
+            locked,
+            lambda: (
+                _("Your proposal “%(title)s” was assigned to %(lead)s")
+                % {"title": short(locked.title), "lead": lead.name}
+            ),
+        )
+        _tell_departments(
+            locked,
+            [lead, *co_list],
+            lambda: (
+                _("A proposal was assigned to you: %(number)s “%(title)s”")
+                % {"number": locked.number_label, "title": short(locked.title)}
+            ),
+            lambda: assign_note(lead, co_list, deadline),
+        )
+
+    return transition(
+        subject=proposal,
+        actor=actor,
+        action="assigned",
+        allowed_from=[State.FILED],
+        to_state=State.ASSIGNED,
+        may_act=_reviewer(actor),
+        updates={"lead_department": lead, "deadline": deadline},
+        note=assign_note(lead, co_list, deadline),
+        actor_label=office_label(),
+        is_public=True,
+        after=after,
+    )
+
+
+def proposal_mark_key(*, proposal: Proposal, actor, leader: str) -> Proposal:
+    """重点督办: make it a key proposal supervised by `leader`."""
+    leader = check_required("leader", leader, limit=MAX_LEADER_CHARS)
+
+    def after(locked: Proposal) -> None:
+        _tell_members(
+            locked,
+            lambda: (
+                _("Your proposal “%(title)s” is a key proposal supervised by %(leader)s")
+                % {"title": short(locked.title), "leader": leader}
+            ),
+        )
+        if locked.lead_department_id:
+            _tell_departments(
+                locked,
+                [locked.lead_department],
+                lambda: (
+                    _("Key proposal supervised by %(leader)s: “%(title)s”")
+                    % {"leader": leader, "title": short(locked.title)}
+                ),
+            )
+
+    return transition(
+        subject=proposal,
+        actor=actor,
+        action="marked_key",
+        allowed_from=KEY_MARKABLE,
+        to_state=None,
+        may_act=_reviewer(actor),
+        updates={"is_key": True, "supervising_leader": leader},
+        note=leader,
+        actor_label=office_label(),
+        after=after,
+    )
+
+
+# --- Replies, evaluation, closing -----------------------------------------------------------
+
+
+def _reply_round(proposal: Proposal) -> int:
+    return 2 if proposal.rehandled else 1
+
+
+def proposal_reply(*, proposal: Proposal, actor, text: str) -> Proposal:
+    """答复: the lead unit's reply (by one of its handlers, or by staff who received it on
+    paper). Refused once the proposal was answered or closed."""
+    text = check_required("text", text)
+
+    def after(locked: Proposal) -> None:
+        ProposalReply.objects.create(
+            proposal=locked,
+            department=locked.lead_department,
+            is_lead=True,
+            round=_reply_round(locked),
+            text=text,
+            replied_by=actor,
+        )
+        _tell_members(
+            locked,
+            lambda: (
+                _("%(department)s replied to your proposal “%(title)s”")
+                % {"department": locked.lead_department.name, "title": short(locked.title)}
+            ),
+            lambda: text + "\n\n" + _("Please evaluate the reply on your page."),
+        )
+
+    return transition(
+        subject=proposal,
+        actor=actor,
+        action="replied",
+        allowed_from=AWAITING_REPLY,
+        to_state=State.REPLIED,
+        may_act=lambda p: _handles(actor, p.lead_department_id) or selectors.may_review(actor, p),
+        note=text,
+        actor_label=lambda p: p.lead_department.name,
+        is_public=True,
+        after=after,
+    )
+
+
+def proposal_co_reply(*, proposal: Proposal, actor, department: Department, text: str) -> Proposal:
+    """A co-handling unit's opinion, for the lead unit to take into its reply."""
+    text = check_required("text", text)
+
+    def may_act(locked: Proposal) -> bool:
+        is_co = locked.co_departments.filter(pk=department.pk).exists()
+        return is_co and (_handles(actor, department.pk) or selectors.may_review(actor, locked))
+
+    def after(locked: Proposal) -> None:
+        ProposalReply.objects.create(
+            proposal=locked,
+            department=department,
+            is_lead=False,
+            round=_reply_round(locked),
+            text=text,
+            replied_by=actor,
+        )
+        _tell_departments(
+            locked,
+            [locked.lead_department],
+            lambda: (
+                _("%(department)s gave its opinion on “%(title)s”")
+                % {"department": department.name, "title": short(locked.title)}
+            ),
+            text,
+        )
+
+    return transition(
+        subject=proposal,
+        actor=actor,
+        action="co_replied",
+        allowed_from=AWAITING_REPLY,
+        to_state=None,
+        may_act=may_act,
+        note=text,
+        actor_label=department.name,
+        after=after,
+    )
+
+
+@in_site_language
+def _evaluation_note(evaluation: str, note: str, sent_back: bool) -> str:
+    parts = [Evaluation(evaluation).label]
+    if sent_back:
+        parts.append(_("Sent back to the handling units for re-handling."))
+    if note:
+        parts.append(note)
+    return "\n".join(str(part) for part in parts)
+
+
+def proposal_evaluate(*, proposal: Proposal, actor, evaluation: str, note: str = "") -> Proposal:
+    """The proposer evaluates the reply: satisfied or basically satisfied ends the handling;
+    unsatisfied sends it back to the units for re-handling, once (a second unsatisfied
+    evaluation is recorded and the proposal waits to be closed)."""
+    if evaluation not in Evaluation.values:
+        raise ValidationError({"evaluation": _("Choose one of the answers.")})
+    note = (note or "").strip()[:2000]
+
+    def sends_back(locked: Proposal) -> bool:
+        return evaluation == Evaluation.UNSATISFIED and not locked.rehandled
+
+    def updates(locked: Proposal) -> dict:
+        fields = {"evaluation": evaluation, "evaluation_note": note}
+        if sends_back(locked):
+            fields["rehandled"] = True
+            fields["deadline"] = timezone.localdate() + datetime.timedelta(days=REHANDLING_DAYS)
+        return fields
+
+    def after(locked: Proposal) -> None:
+        if locked.state != State.REHANDLING:
+            return
+        _tell_departments(
+            locked,
+            [locked.lead_department, *locked.co_departments.all()],
+            lambda: (
+                _("Proposal sent back for re-handling: %(number)s “%(title)s”")
+                % {"number": locked.number_label, "title": short(locked.title)}
+            ),
+            lambda: (
+                _("The proposer was not satisfied with the reply. Please reply by %(date)s.")
+                % {"date": date_format(locked.deadline, "DATE_FORMAT")}
+            ),
+        )
+
+    return transition(
+        subject=proposal,
+        actor=actor,
+        action="evaluated",
+        allowed_from=[State.REPLIED],
+        to_state=lambda p: State.REHANDLING if sends_back(p) else State.EVALUATED,
+        may_act=lambda p: _is_owner(actor, p),
+        updates=updates,
+        note=lambda p: _evaluation_note(evaluation, note, sends_back(p)),
+        actor_label=lambda p: _label_for(actor),
+        after=after,
+    )
+
+
+def proposal_close(*, proposal: Proposal, actor) -> Proposal:
+    """办结: the office closes an evaluated, replied or not-filed proposal."""
+    return transition(
+        subject=proposal,
+        actor=actor,
+        action="closed",
+        allowed_from=CLOSABLE,
+        to_state=State.CLOSED,
+        may_act=_reviewer(actor),
+        updates={"closed_at": timezone.now()},
+        actor_label=office_label(),
+        is_public=True,
+        after=lambda p: _tell_members(
+            p, lambda: _("Your proposal “%(title)s” was closed") % {"title": short(p.title)}
+        ),
+    )

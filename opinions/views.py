@@ -1,0 +1,474 @@
+"""Member pages (/member/opinions/, /member/proposals/), department pages (/department/),
+attachment downloads and notifications. Thin: parse, check, call one service, redirect."""
+
+import functools
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import (
+    DepartmentReplyForm,
+    EvaluationForm,
+    ProposalForm,
+    ReportForm,
+    apply_service_error,
+)
+from .models import Attachment, Notification, OpinionReport, Proposal
+from .workflow import TransitionRefused
+
+CONTENT_TYPES = {
+    Attachment.Kind.PDF: "application/pdf",
+    Attachment.Kind.DOCX: (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    ),
+    Attachment.Kind.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    Attachment.Kind.JPEG: "image/jpeg",
+    Attachment.Kind.PNG: "image/png",
+}
+
+
+def member_required(view):
+    """Logged in and linked to a member; anyone else gets the 403 page that says where to go."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        member = selectors.member_of(request.user)
+        if member is None:
+            return render(request, "members/not_a_member.html", status=403)
+        return view(request, member, *args, **kwargs)
+
+    return wrapper
+
+
+def handler_required(view):
+    """Logged in and a handler of at least one department."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not selectors.departments_of(request.user).exists():
+            return render(request, "departments/not_a_handler.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _refused(request: HttpRequest, error: TransitionRefused, to: str) -> HttpResponse:
+    messages.error(request, error.message)
+    return redirect(to)
+
+
+# --- Opinion reports ---------------------------------------------------------------------------
+
+
+@member_required
+def report_list(request: HttpRequest, member) -> HttpResponse:
+    return render(
+        request,
+        "opinions/report_list.html",
+        {"member": member, "reports": selectors.member_report_list(member)},
+    )
+
+
+def _save_written_item(request, form, *, save, submit, detail_url_name):
+    """Save (create or update), then submit if asked, all or nothing; None when refused."""
+    try:
+        with transaction.atomic():
+            item = save()
+            if "submit" in request.POST:
+                submit(item)
+    except ValidationError as error:
+        apply_service_error(form, error)
+        return None
+    except TransitionRefused as error:
+        form.add_error(None, error.message)
+        return None
+    if "submit" in request.POST:
+        messages.success(request, _("Submitted. You will be told of every step."))
+    else:
+        messages.success(request, _("Saved as a draft. Submit it when it is ready."))
+    return redirect(detail_url_name, pk=item.pk)
+
+
+@member_required
+def report_create(request: HttpRequest, member) -> HttpResponse:
+    form = ReportForm(request.POST or None, request.FILES or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        done = _save_written_item(
+            request,
+            form,
+            save=lambda: services.opinion_report_create(
+                actor=request.user, author=member, **form.item_fields()
+            ),
+            submit=lambda report: services.opinion_report_submit(report=report, actor=request.user),
+            detail_url_name="opinions:report_detail",
+        )
+        if done:
+            return done
+    return render(
+        request, "opinions/report_form.html", {"form": form, "files_lost": _files_lost(request)}
+    )
+
+
+@member_required
+def report_detail(request: HttpRequest, member, pk: int) -> HttpResponse:
+    try:
+        report = selectors.report_detail(selectors.reports_of_member(member), pk)
+    except OpinionReport.DoesNotExist:
+        raise Http404 from None
+    return render(
+        request,
+        "opinions/report_detail.html",
+        {
+            "report": report,
+            "timeline": selectors.timeline_of(report),
+            "attachments": selectors.attachments_of(report),
+            "is_author": report.author_id == member.pk,
+        },
+    )
+
+
+@member_required
+def report_edit(request: HttpRequest, member, pk: int) -> HttpResponse:
+    report = get_object_or_404(selectors.reports_of_member(member), pk=pk, author=member)
+    if report.state != OpinionReport.State.DRAFT:
+        messages.info(request, _("Only drafts can be changed."))
+        return redirect("opinions:report_detail", pk=pk)
+    initial = {
+        "title": report.title,
+        "category": report.category,
+        "content": report.content,
+        "group": report.group_id,
+        "coauthors": list(report.coauthors.values_list("pk", flat=True)),
+    }
+    form = ReportForm(
+        request.POST or None, request.FILES or None, member=member, subject=report, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        done = _save_written_item(
+            request,
+            form,
+            save=lambda: services.opinion_report_update(
+                report=report,
+                actor=request.user,
+                remove_attachment_ids=form.removed_ids(),
+                **form.item_fields(),
+            ),
+            submit=lambda saved: services.opinion_report_submit(report=saved, actor=request.user),
+            detail_url_name="opinions:report_detail",
+        )
+        if done:
+            return done
+    return render(
+        request,
+        "opinions/report_form.html",
+        {"form": form, "report": report, "files_lost": _files_lost(request)},
+    )
+
+
+@require_POST
+@member_required
+def report_submit(request: HttpRequest, member, pk: int) -> HttpResponse:
+    report = get_object_or_404(selectors.reports_of_member(member), pk=pk)
+    try:
+        services.opinion_report_submit(report=report, actor=request.user)
+    except TransitionRefused as error:
+        return _refused(request, error, reverse("opinions:report_detail", args=[pk]))
+    messages.success(request, _("Submitted. You will be told of every step."))
+    return redirect("opinions:report_detail", pk=pk)
+
+
+def _files_lost(request: HttpRequest) -> bool:
+    """Browsers cannot refill a file input: say so when a refused form had files chosen."""
+    return request.method == "POST" and bool(request.FILES)
+
+
+# --- Proposals ---------------------------------------------------------------------------------
+
+
+@member_required
+def proposal_list(request: HttpRequest, member) -> HttpResponse:
+    return render(
+        request,
+        "opinions/proposal_list.html",
+        {"member": member, "proposals": selectors.member_proposal_list(member)},
+    )
+
+
+@member_required
+def proposal_create(request: HttpRequest, member) -> HttpResponse:
+    form = ProposalForm(request.POST or None, request.FILES or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        done = _save_written_item(
+            request,
+            form,
+            save=lambda: services.proposal_create(
+                actor=request.user, proposer=member, **form.item_fields()
+            ),
+            submit=lambda proposal: services.proposal_submit(proposal=proposal, actor=request.user),
+            detail_url_name="opinions:proposal_detail",
+        )
+        if done:
+            return done
+    return render(
+        request, "opinions/proposal_form.html", {"form": form, "files_lost": _files_lost(request)}
+    )
+
+
+@member_required
+def proposal_detail(request: HttpRequest, member, pk: int) -> HttpResponse:
+    try:
+        proposal = selectors.proposal_detail(selectors.proposals_of_member(member), pk)
+    except Proposal.DoesNotExist:
+        raise Http404 from None
+    is_owner = selectors.is_proposal_owner(member, proposal)
+    return render(
+        request,
+        "opinions/proposal_detail.html",
+        {
+            "proposal": proposal,
+            "timeline": selectors.timeline_of(proposal),
+            "attachments": selectors.attachments_of(proposal),
+            "is_owner": is_owner,
+            "evaluation_form": (
+                EvaluationForm() if is_owner and proposal.state == Proposal.State.REPLIED else None
+            ),
+        },
+    )
+
+
+@member_required
+def proposal_edit(request: HttpRequest, member, pk: int) -> HttpResponse:
+    proposal = get_object_or_404(selectors.proposals_of_member(member), pk=pk)
+    if not selectors.is_proposal_owner(member, proposal):
+        raise Http404
+    if proposal.state != Proposal.State.DRAFT:
+        messages.info(request, _("Only drafts can be changed."))
+        return redirect("opinions:proposal_detail", pk=pk)
+    initial = {
+        "title": proposal.title,
+        "category": proposal.category,
+        "content": proposal.content,
+        "group": proposal.group_id,
+        "cosigners": list(proposal.cosigners.values_list("pk", flat=True)),
+    }
+    form = ProposalForm(
+        request.POST or None,
+        request.FILES or None,
+        member=member,
+        subject=proposal,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        done = _save_written_item(
+            request,
+            form,
+            save=lambda: services.proposal_update(
+                proposal=proposal,
+                actor=request.user,
+                remove_attachment_ids=form.removed_ids(),
+                **form.item_fields(),
+            ),
+            submit=lambda saved: services.proposal_submit(proposal=saved, actor=request.user),
+            detail_url_name="opinions:proposal_detail",
+        )
+        if done:
+            return done
+    return render(
+        request,
+        "opinions/proposal_form.html",
+        {"form": form, "proposal": proposal, "files_lost": _files_lost(request)},
+    )
+
+
+@require_POST
+@member_required
+def proposal_submit(request: HttpRequest, member, pk: int) -> HttpResponse:
+    proposal = get_object_or_404(selectors.proposals_of_member(member), pk=pk)
+    try:
+        proposal = services.proposal_submit(proposal=proposal, actor=request.user)
+    except TransitionRefused as error:
+        return _refused(request, error, reverse("opinions:proposal_detail", args=[pk]))
+    messages.success(request, _("Submitted. You will be told of every step."))
+    return redirect("opinions:proposal_detail", pk=pk)
+
+
+@require_POST
+@member_required
+def proposal_evaluate(request: HttpRequest, member, pk: int) -> HttpResponse:
+    proposal = get_object_or_404(selectors.proposals_of_member(member), pk=pk)
+    form = EvaluationForm(request.POST)
+    url = reverse("opinions:proposal_detail", args=[pk])
+    if not form.is_valid():
+        messages.error(request, _("Choose how satisfied you are with the reply."))
+        return redirect(url)
+    try:
+        services.proposal_evaluate(
+            proposal=proposal,
+            actor=request.user,
+            evaluation=form.cleaned_data["evaluation"],
+            note=form.cleaned_data["note"],
+        )
+    except TransitionRefused as error:
+        return _refused(request, error, url)
+    messages.success(request, _("Thank you: your evaluation was recorded."))
+    return redirect(url)
+
+
+# --- Attachments ------------------------------------------------------------------------------
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The only way out for an attachment: 404 unless the viewer may see its report or
+    proposal (the same answer as for a file that does not exist)."""
+    attachment = get_object_or_404(Attachment.objects.select_related("content_type"), pk=pk)
+    if not selectors.attachment_viewable_by(request.user, attachment):
+        raise Http404
+    content_type = (
+        CONTENT_TYPES.get(attachment.kind) or mimetypes.guess_type(attachment.original_name)[0]
+    )
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.display_name,
+        content_type=content_type or "application/octet-stream",
+    )
+
+
+# --- Notifications ----------------------------------------------------------------------------
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "opinions/notifications.html",
+        {
+            "notifications": selectors.notifications_of(request.user),
+            "ns": request.resolver_match.namespace,
+        },
+    )
+
+
+@require_POST
+@login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    note = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    Notification.objects.filter(pk=note.pk, read_at__isnull=True).update(read_at=timezone.now())
+    if note.url and url_has_allowed_host_and_scheme(
+        note.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(note.url)
+    return redirect(request.resolver_match.namespace + ":notifications")
+
+
+@require_POST
+@login_required
+def notifications_mark_read(request: HttpRequest) -> HttpResponse:
+    Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    return redirect(request.resolver_match.namespace + ":notifications")
+
+
+# --- Department pages --------------------------------------------------------------------------
+
+
+@handler_required
+def department_home(request: HttpRequest) -> HttpResponse:
+    reports, proposals = selectors.department_inbox(request.user)
+    departments = list(selectors.departments_of(request.user))
+    return render(
+        request,
+        "departments/home.html",
+        {
+            "departments": departments,
+            "department_ids": [department.pk for department in departments],
+            "reports": reports,
+            "proposals": proposals,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@handler_required
+def department_report(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(
+        selectors.department_reports(request.user).select_related("author", "department"), pk=pk
+    )
+    form = DepartmentReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.opinion_report_reply(
+                report=report, actor=request.user, feedback=form.cleaned_data["text"]
+            )
+        except ValidationError as error:
+            apply_service_error(form, error)
+        except TransitionRefused as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your reply was sent. The member has been told."))
+            return redirect("departments:report_detail", pk=pk)
+    return render(
+        request,
+        "departments/report_detail.html",
+        {
+            "report": report,
+            "attachments": selectors.attachments_of(report),
+            "form": form if report.state == OpinionReport.State.FORWARDED else None,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@handler_required
+def department_proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        proposal = selectors.proposal_detail(selectors.department_proposals(request.user), pk)
+    except Proposal.DoesNotExist:
+        raise Http404 from None
+    mine = set(selectors.departments_of(request.user).values_list("pk", flat=True))
+    is_lead = proposal.lead_department_id in mine
+    co_department = next((d for d in proposal.co_departments.all() if d.pk in mine), None)
+    awaiting = proposal.state in (Proposal.State.ASSIGNED, Proposal.State.REHANDLING)
+    form = DepartmentReplyForm(request.POST or None) if awaiting else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["text"]
+        try:
+            if is_lead:
+                services.proposal_reply(proposal=proposal, actor=request.user, text=text)
+            else:
+                services.proposal_co_reply(
+                    proposal=proposal, actor=request.user, department=co_department, text=text
+                )
+        except ValidationError as error:
+            apply_service_error(form, error)
+        except TransitionRefused as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your reply was sent."))
+            return redirect("departments:proposal_detail", pk=pk)
+    return render(
+        request,
+        "departments/proposal_detail.html",
+        {
+            "proposal": proposal,
+            "attachments": selectors.attachments_of(proposal),
+            "is_lead": is_lead,
+            "form": form,
+            "today": timezone.localdate(),
+        },
+    )
