@@ -168,7 +168,9 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
-    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    # On by default so that `check --deploy` is clean; the header only allows the domain to be
+    # submitted to the browsers' preload list. Set it to 0 if some subdomain must stay HTTP.
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     if env.bool("BEHIND_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -183,3 +185,29 @@ LOGGING = {
 PORTAL_NAME = env.str("PORTAL_NAME", default="")
 # Absolute links in emails (no request at hand in a Celery worker).
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# --- Resident issues (residents app): CAPTCHA, rate limits, time limits, retention ----------
+# Everything the public issue form needs, kept together. Rates are django-ratelimit strings
+# ("5/h", "60/m"); an empty value switches that limit off (tests, benchmarks).
+INSTALLED_APPS += ["captcha"]
+# Test mode accepts the answer "passed": only for tests, the browser journey and benchmarks.
+CAPTCHA_TEST_MODE = env.bool("CAPTCHA_TEST_MODE", default=False)
+# Small sums in digits: readable for elderly residents who do not read Latin letters.
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
+CAPTCHA_MATH_CHALLENGE_OPERATOR = "x"
+CAPTCHA_FONT_SIZE = 32
+CAPTCHA_TIMEOUT = 20  # minutes: elderly residents type slowly
+# django-ratelimit counts in the default cache (Redis whenever REDIS_URL is set). It is not an
+# installed app: its system check warns about Django's own RedisCache, which increments
+# atomically; residents/checks.py refuses a per-process cache when DEBUG is off instead.
+RESIDENT_ISSUE_SUBMIT_RATE = env.str("RESIDENT_ISSUE_SUBMIT_RATE", default="5/h") or None
+RESIDENT_ISSUE_TRACK_RATE = env.str("RESIDENT_ISSUE_TRACK_RATE", default="30/h") or None
+# Behind a reverse proxy, the header that carries the client's address (e.g. HTTP_X_REAL_IP).
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
+RESIDENT_ISSUE_PHOTO_MAX_COUNT = 3
+RESIDENT_ISSUE_PHOTO_MAX_BYTES = env.int("RESIDENT_ISSUE_PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
+# Working days (Monday to Friday; public holidays are not modelled) allowed in each state.
+RESIDENT_ISSUE_TIME_LIMITS = {"submitted": 3, "accepted": 5, "in_progress": 15, "answered": 5}
+# Name and phone of issues closed longer ago than this are erased by a nightly task.
+RESIDENT_ISSUE_RETENTION_DAYS = env.int("RESIDENT_ISSUE_RETENTION_DAYS", default=730)
+# --- end of resident issues ----------------------------------------------------------------

@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "residents"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("new/", views.issue_new, name="new"),
+    path("new/done/", views.issue_done, name="done"),
+    path("track/", views.issue_track, name="track"),
+    path("track/feedback/", views.issue_feedback, name="feedback"),
+]

@@ -26,6 +26,7 @@ from members import roles
 from members.models import Activity, Attendance, Group, Member, Sector, User
 from members.services import member_create
 from opinions.demo import seed_opinions
+from residents.demo import seed_resident_issues
 
 SEED = "cppcc-demo"
 # Demo data only: printed at the end so that whoever tries the portal can log in.
@@ -483,6 +484,7 @@ STEPS: list[Callable[[DemoContext], None]] = [
     seed_logins,
     seed_activities,
     seed_opinions,
+    seed_resident_issues,
 ]
 
 

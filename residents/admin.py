@@ -1,0 +1,502 @@
+"""Staff triage of resident issues in the admin.
+
+The change page of an issue is read-only: each step (accept, hand on, turn into a report or a
+proposal, answer, close, merge, note) is a small form posting to its own URL, which calls one
+service. Phone numbers are masked everywhere; the whole number is shown on request to staff
+holding residents.view_resident_phone, and each such look is logged.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+
+from members.admin_scoping import ScopedAdminMixin, register_scope
+from opinions.models import Category as OpinionCategory
+from opinions.workflow import TransitionRefused
+
+from . import selectors, services
+from .forms import (
+    ConvertForm,
+    MergeForm,
+    NoteForm,
+    ReplyForm,
+    RequiredNoteForm,
+    RouteForm,
+    StaffIssueForm,
+)
+from .models import (
+    Community,
+    IssueLink,
+    IssuePhoto,
+    PhoneViewLog,
+    PresetReply,
+    ResidentIssue,
+    Street,
+)
+from .resources import ResidentIssueResource
+
+State = ResidentIssue.State
+
+register_scope(ResidentIssue, selectors.issues_visible_to)
+
+# Resident category → the nearest report/proposal category, as the convert form's default.
+OPINION_CATEGORY_FOR = {
+    ResidentIssue.Category.PUBLIC_WELFARE: OpinionCategory.WELFARE,
+    ResidentIssue.Category.HARDSHIP: OpinionCategory.WELFARE,
+    ResidentIssue.Category.LIVELIHOOD: OpinionCategory.HEALTH,
+    ResidentIssue.Category.PUBLIC_ORDER: OpinionCategory.PUBLIC_ORDER,
+    ResidentIssue.Category.ENVIRONMENT: OpinionCategory.ENVIRONMENT,
+    ResidentIssue.Category.PUBLIC_FACILITIES: OpinionCategory.URBAN,
+    ResidentIssue.Category.ROAD_TRAFFIC: OpinionCategory.TRANSPORT,
+    ResidentIssue.Category.OTHER: OpinionCategory.OTHER,
+}
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("time limit")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("overdue")), ("no", _("within the limit"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "yes":
+            return queryset.filter(state__in=ResidentIssue.OPEN_STATES, due_at__lt=now)
+        if self.value() == "no":
+            return queryset.exclude(state__in=ResidentIssue.OPEN_STATES, due_at__lt=now)
+        return queryset
+
+
+class CommunityInline(admin.TabularInline):
+    model = Community
+    extra = 1
+    fields = ("name", "sort_order")
+
+
+@admin.register(Street)
+class StreetAdmin(admin.ModelAdmin):
+    list_display = ("name", "group", "sort_order")
+    list_select_related = ("group",)
+    search_fields = ("name",)
+    inlines = (CommunityInline,)
+
+
+@admin.register(Community)
+class CommunityAdmin(admin.ModelAdmin):
+    list_display = ("name", "street", "sort_order")
+    list_filter = ("street",)
+    list_select_related = ("street",)
+    search_fields = ("name", "street__name")
+
+
+@admin.register(PresetReply)
+class PresetReplyAdmin(admin.ModelAdmin):
+    list_display = ("title", "is_active", "sort_order")
+    list_filter = ("is_active",)
+    search_fields = ("title", "text")
+
+
+@admin.register(PhoneViewLog)
+class PhoneViewLogAdmin(admin.ModelAdmin):
+    """Who saw which resident's whole phone number: written by the service, only read here."""
+
+    list_display = ("viewed_at", "viewer", "issue")
+    list_select_related = ("viewer", "issue")
+    list_filter = ("viewed_at",)
+    search_fields = ("issue__tracking_code", "viewer__username")
+    date_hierarchy = "viewed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class IssuePhotoInline(admin.TabularInline):
+    model = IssuePhoto
+    extra = 0
+    fields = ("thumbnail", "created_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("photo"))
+    def thumbnail(self, photo):
+        url = reverse("admin:residents_residentissue_photo", args=[photo.issue_id, photo.pk])
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="{}" '
+            'style="max-width:240px;max-height:180px"></a>',
+            url,
+            url,
+            gettext("Photo of the issue"),
+        )
+
+
+class IssueLinkInline(admin.TabularInline):
+    model = IssueLink
+    fk_name = "issue"
+    extra = 0
+    fields = ("kind", "target_link", "created_by", "created_at")
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = _("where the issue went")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        from .targets import select_related_fields
+
+        return super().get_queryset(request).select_related("created_by", *select_related_fields())
+
+    @admin.display(description=_("destination"))
+    def target_link(self, link):
+        target = link.target
+        opts = target._meta
+        try:
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[target.pk])
+        except NoReverseMatch:  # a kind of target without an admin page
+            return str(target)
+        return format_html('<a href="{}">{}</a>', url, target)
+
+
+# The steps offered on the change page, by state: (step, form, title).
+STEPS = {
+    "accept": (NoteForm, _("Accept")),
+    "route": (RouteForm, _("Hand on to a group or member")),
+    "convert": (ConvertForm, _("Turn into a draft report or proposal")),
+    "answer": (ReplyForm, _("Answer the resident")),
+    "close": (ReplyForm, _("Close with a public reply")),
+    "merge": (MergeForm, _("Merge into another issue")),
+    "note": (RequiredNoteForm, _("Add an internal note")),
+}
+STEPS_BY_STATE = {
+    State.SUBMITTED: ["accept", "close", "merge", "note"],
+    State.ACCEPTED: ["route", "convert", "answer", "close", "merge", "note"],
+    State.IN_PROGRESS: ["route", "convert", "answer", "close", "merge", "note"],
+    State.ANSWERED: ["close", "merge", "note"],
+    State.CLOSED: ["note"],
+    State.MERGED: ["note"],
+}
+
+
+def _run_step(step: str, *, issue: ResidentIssue, actor, data: dict) -> None:
+    if step == "accept":
+        services.issue_accept(issue=issue, actor=actor, note=data["note"])
+    elif step == "route":
+        kind, target = data["destination"]
+        services.issue_route(issue=issue, actor=actor, kind=kind, target=target, note=data["note"])
+    elif step == "convert":
+        services.issue_convert(
+            issue=issue,
+            actor=actor,
+            kind=data["kind"],
+            member=data["member"],
+            group=data["group"],
+            title=data["title"],
+            category=data["category"],
+            note=data["note"],
+        )
+    elif step == "answer":
+        services.issue_answer(issue=issue, actor=actor, reply=data["reply"])
+    elif step == "close":
+        services.issue_close(issue=issue, actor=actor, reply=data["reply"])
+    elif step == "merge":
+        services.issue_merge(issue=issue, into=data["into"], actor=actor, note=data["note"])
+    elif step == "note":
+        services.issue_note_add(issue=issue, actor=actor, note=data["note"])
+    else:  # pragma: no cover - STEPS guards the names
+        raise Http404
+
+
+def _step_form(step: str, request, issue: ResidentIssue, data=None):
+    form_class = STEPS[step][0]
+    kwargs = {"prefix": step}
+    if form_class in (RouteForm, ConvertForm):
+        kwargs["user"] = request.user
+    if form_class is ConvertForm and data is None:
+        kwargs["initial"] = {
+            "title": issue.place,
+            "category": OPINION_CATEGORY_FOR.get(issue.category, OpinionCategory.OTHER),
+        }
+    return form_class(data, **kwargs)
+
+
+@admin.register(ResidentIssue)
+class ResidentIssueAdmin(ScopedAdminMixin, ExportMixin, admin.ModelAdmin):
+    list_display = (
+        "tracking_code",
+        "created_at",
+        "channel",
+        "category",
+        "street",
+        "community",
+        "short_place",
+        "state",
+        "due_at",
+        "overdue",
+        "masked_phone",
+        "satisfaction",
+    )
+    list_filter = (
+        "state",
+        OverdueFilter,
+        "category",
+        "channel",
+        "street",
+        "satisfaction",
+        "created_at",
+    )
+    list_select_related = ("street", "community")
+    search_fields = ("tracking_code", "place", "description")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at", "-pk")
+    actions = ["accept_selected"]
+    inlines = (IssuePhotoInline, IssueLinkInline)
+    change_form_template = "admin/residents/residentissue/change_form.html"
+    resource_classes = [ResidentIssueResource]
+    formats = [XLSX, CSV]
+
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "tracking_code",
+                    "state",
+                    "due_at",
+                    "channel",
+                    "category",
+                    ("street", "community"),
+                    "place",
+                    "description",
+                )
+            },
+        ),
+        (
+            _("Resident"),
+            {"fields": ("name", "masked_phone", "consent_at", "personal_data_erased_at")},
+        ),
+        (
+            _("Outcome"),
+            {
+                "fields": (
+                    "public_reply",
+                    "satisfaction",
+                    "satisfaction_at",
+                    "merged_into",
+                    "created_by",
+                    "created_at",
+                    "accepted_at",
+                    "closed_at",
+                )
+            },
+        ),
+    )
+
+    # Every change goes through the steps (services); the fields themselves are read-only.
+    def get_readonly_fields(self, request, obj=None):
+        return [
+            field
+            for section in self.fieldsets
+            for row in section[1]["fields"]
+            for field in (row if isinstance(row, tuple) else (row,))
+        ]
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    @admin.display(description=_("place"))
+    def short_place(self, issue):
+        return issue.place if len(issue.place) <= 30 else f"{issue.place[:30]}…"
+
+    @admin.display(description=_("overdue"), boolean=True)
+    def overdue(self, issue):
+        return issue.is_overdue
+
+    @admin.display(description=_("mobile phone"))
+    def masked_phone(self, issue):
+        return issue.masked_mobile or "—"
+
+    # --- The steps -----------------------------------------------------------------------
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/step/<slug:step>/",
+                wrap(self.step_view),
+                name=f"{prefix}_step",
+            ),
+            path(
+                "<path:object_id>/phone/",
+                wrap(self.phone_view),
+                name=f"{prefix}_phone",
+            ),
+            path(
+                "<path:object_id>/photos/<int:photo_id>/",
+                wrap(self.photo_view),
+                name=f"{prefix}_photo",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _issue_or_404(self, request, object_id) -> ResidentIssue:
+        issue = self.get_object(request, object_id)
+        if issue is None:
+            raise Http404
+        return issue
+
+    def _change_url(self, issue) -> str:
+        return reverse("admin:residents_residentissue_change", args=[issue.pk])
+
+    def step_view(self, request, object_id, step):
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:residents_residentissue_changelist"))
+        if step not in STEPS:
+            raise Http404
+        issue = self._issue_or_404(request, object_id)
+        if not self.has_change_permission(request, issue):
+            raise PermissionDenied
+        form = _step_form(step, request, issue, data=request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return HttpResponseRedirect(self._change_url(issue))
+        try:
+            _run_step(step, issue=issue, actor=request.user, data=form.cleaned_data)
+        except TransitionRefused as refused:
+            messages.error(request, refused.message)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, gettext("Done: %(step)s.") % {"step": STEPS[step][1]})
+        return HttpResponseRedirect(self._change_url(issue))
+
+    def phone_view(self, request, object_id):
+        """The whole number, on a page of its own, after a POST that is logged."""
+        issue = self._issue_or_404(request, object_id)
+        if request.method != "POST":
+            return HttpResponseRedirect(self._change_url(issue))
+        try:
+            mobile = services.issue_phone_reveal(issue=issue, actor=request.user)
+        except TransitionRefused:
+            raise PermissionDenied from None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "issue": issue,
+            "mobile": mobile,
+            "title": gettext("Phone number of issue %(code)s") % {"code": issue.tracking_code},
+            "change_url": self._change_url(issue),
+        }
+        return TemplateResponse(request, "admin/residents/residentissue/phone.html", context)
+
+    def photo_view(self, request, object_id, photo_id):
+        issue = self._issue_or_404(request, object_id)
+        photo = get_object_or_404(IssuePhoto, pk=photo_id, issue=issue)
+        return FileResponse(photo.image.open("rb"))
+
+    @admin.action(description=_("Accept the selected issues"), permissions=["change"])
+    def accept_selected(self, request, queryset):
+        accepted = refused = 0
+        for issue in queryset.filter(state=State.SUBMITTED):
+            try:
+                services.issue_accept(issue=issue, actor=request.user)
+            except TransitionRefused:
+                refused += 1
+            else:
+                accepted += 1
+        skipped = queryset.exclude(state=State.SUBMITTED).count() + refused
+        messages.info(
+            request,
+            gettext("%(accepted)d accepted, %(skipped)d skipped (not waiting to be accepted).")
+            % {"accepted": accepted, "skipped": skipped},
+        )
+
+    # --- Pages ---------------------------------------------------------------------------
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        issue = self.get_object(request, object_id)
+        extra_context = dict(extra_context or {})
+        if issue is not None:
+            can_change = self.has_change_permission(request, issue)
+            steps = STEPS_BY_STATE.get(issue.state, []) if can_change else []
+            presets = list(PresetReply.objects.filter(is_active=True))
+            extra_context.update(
+                {
+                    "issue": issue,
+                    "step_forms": [
+                        (
+                            step,
+                            STEPS[step][1],
+                            _step_form(step, request, issue),
+                            reverse("admin:residents_residentissue_step", args=[issue.pk, step]),
+                        )
+                        for step in steps
+                    ],
+                    "preset_texts": {str(preset.pk): preset.text for preset in presets},
+                    "duplicates": selectors.possible_duplicates(issue)
+                    if issue.state in ResidentIssue.OPEN_STATES
+                    else [],
+                    "merged_issues": list(issue.merged_issues.all()),
+                    "timeline": list(selectors.issue_timeline(issue)),
+                    "can_see_phone": bool(issue.mobile)
+                    and request.user.has_perm(services.PHONE_PERMISSION),
+                    "phone_url": reverse("admin:residents_residentissue_phone", args=[issue.pk]),
+                    "show_save": False,
+                    "show_save_and_continue": False,
+                    "show_save_and_add_another": False,
+                }
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Staff enter an issue that came by phone, at the office or at a studio: the
+        public form's fields and checks, with the channel, through the same service."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            form = StaffIssueForm(request.POST, request.FILES)
+            if form.is_valid():
+                try:
+                    issue = services.issue_submit(actor=request.user, **form.service_arguments())
+                except (ValidationError, TransitionRefused) as error:
+                    form.add_error(None, getattr(error, "message", None) or error)
+                else:
+                    messages.success(
+                        request,
+                        gettext("Issue %(code)s entered. Give the resident this code.")
+                        % {"code": issue.tracking_code},
+                    )
+                    return HttpResponseRedirect(self._change_url(issue))
+        else:
+            form = StaffIssueForm(initial={"channel": ResidentIssue.Channel.PHONE})
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Enter a resident issue"),
+            "form": form,
+            "media": self.media + form.media,
+            "has_view_permission": self.has_view_permission(request),
+        }
+        return TemplateResponse(request, "admin/residents/residentissue/add_form.html", context)

@@ -1,0 +1,353 @@
+"""Forms of the public pages and of the staff's triage steps. They parse and check input;
+the services decide and write."""
+
+from captcha.fields import CaptchaField, CaptchaTextInput
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from members.phones import normalize_mobile
+from members.selectors import groups_visible_to, members_visible_to
+from opinions.models.common import Category as OpinionCategory
+
+from . import targets
+from .models import (
+    DESCRIPTION_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    PLACE_MAX_LENGTH,
+    REPLY_MAX_LENGTH,
+    TRACKING_CODE_LENGTH,
+    Community,
+    PresetReply,
+    ResidentIssue,
+    Street,
+)
+from .photos import sanitize_photo
+from .selectors import normalize_tracking_code
+
+
+def _helper() -> FormHelper:
+    # The templates write the <form> tag (multipart, one large submit button for a thumb).
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
+
+
+class PortalCaptchaInput(CaptchaTextInput):
+    """The CAPTCHA with a described picture and a numeric keyboard on phones."""
+
+    template_name = "residents/captcha_widget.html"
+
+    def __init__(self, attrs=None, **kwargs):
+        attrs = {"class": "form-control", **(attrs or {})}
+        super().__init__(attrs=attrs, **kwargs)
+        # The field is laid out as a fieldset: the answer box needs a name of its own.
+        self.widgets[1].attrs.update(
+            {"inputmode": "numeric", "aria-label": _("Answer to the sum in the picture")}
+        )
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Up to RESIDENT_ISSUE_PHOTO_MAX_COUNT images, each checked and re-encoded
+    (residents/photos.py). Cleans to a list of files ready to store."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        )
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        received = data if isinstance(data, list | tuple) else [data]
+        uploads = [upload for upload in received if upload]
+        limit = settings.RESIDENT_ISSUE_PHOTO_MAX_COUNT
+        if len(uploads) > limit:
+            raise ValidationError(
+                _("At most %(count)d photos, please."), code="too_many", params={"count": limit}
+            )
+        photos, errors = [], []
+        for upload in uploads:
+            try:
+                photos.append(sanitize_photo(upload))
+            except ValidationError as error:
+                errors.append(error)
+        if errors:
+            raise ValidationError(errors)
+        return photos
+
+
+class IssueForm(forms.Form):
+    """What a resident fills in on /issues/new/; staff use it (with a channel) in the admin."""
+
+    category = forms.ChoiceField(
+        label=_("What is it about?"),
+        choices=ResidentIssue.Category.choices,
+        widget=forms.RadioSelect,
+    )
+    street = forms.ModelChoiceField(
+        label=_("Street or township"), queryset=Street.objects.all(), empty_label=_("Choose…")
+    )
+    community = forms.TypedChoiceField(
+        label=_("Community"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Leave it empty if you are not sure."),
+    )
+    place = forms.CharField(
+        label=_("Where exactly?"),
+        max_length=PLACE_MAX_LENGTH,
+        help_text=_("For example: the east gate of Building 3, Heping Lane."),
+    )
+    description = forms.CharField(
+        label=_("What happened?"),
+        max_length=DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("At most %(max)d characters.") % {"max": DESCRIPTION_MAX_LENGTH},
+    )
+    photos = PhotosField(
+        label=_("Photos (optional)"),
+        help_text=_("Up to 3 photos (JPEG, PNG or WebP). Location data is removed."),
+    )
+    name = forms.CharField(
+        label=_("Your name (optional)"), max_length=NAME_MAX_LENGTH, required=False
+    )
+    mobile = forms.CharField(
+        label=_("Your mobile phone (optional)"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        help_text=_("Only if you want the office to call you back."),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I have read the privacy notice and agree that my name and phone are used to "
+            "handle this issue."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Communities grouped by street in one query, so the list works without JavaScript.
+        communities = list(Community.objects.select_related("street"))
+        grouped: dict[str, list] = {}
+        for community in communities:
+            grouped.setdefault(community.street.name, []).append((community.pk, community.name))
+        self.fields["community"].choices = [("", _("Not sure")), *grouped.items()]
+        self._communities = {community.pk: community for community in communities}
+        self.helper = _helper()
+
+    def clean_community(self):
+        pk = self.cleaned_data.get("community")
+        return self._communities.get(pk) if pk is not None else None
+
+    def clean_mobile(self):
+        raw = self.cleaned_data.get("mobile", "").strip()
+        return normalize_mobile(raw) if raw else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        street, community = cleaned.get("street"), cleaned.get("community")
+        if street is not None and community is not None and community.street_id != street.pk:
+            self.add_error("community", _("This community is not in the chosen street."))
+        if (cleaned.get("name") or cleaned.get("mobile")) and not cleaned.get("consent"):
+            self.add_error(
+                "consent",
+                _("Please agree to the privacy notice, or leave out your name and phone."),
+            )
+        return cleaned
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            key: data[key]
+            for key in (
+                "category",
+                "street",
+                "community",
+                "place",
+                "description",
+                "name",
+                "mobile",
+                "consent",
+                "photos",
+            )
+        }
+
+
+class PublicIssueForm(IssueForm):
+    captcha = CaptchaField(
+        label=_("Please work out the sum in the picture"),
+        widget=PortalCaptchaInput(),
+        error_messages={"invalid": _("The answer to the sum was wrong. Please try the new one.")},
+    )
+
+
+class StaffIssueForm(IssueForm):
+    """The same form for an issue that came by phone, at the office or at a studio."""
+
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[
+            choice
+            for choice in ResidentIssue.Channel.choices
+            if choice[0] != ResidentIssue.Channel.WEB
+        ],
+    )
+    field_order = ["channel"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].label = _("The resident agreed to the privacy notice.")
+        self.fields["name"].label = _("Resident's name")
+        self.fields["mobile"].label = _("Resident's mobile phone")
+
+    def service_arguments(self) -> dict:
+        return {**super().service_arguments(), "channel": self.cleaned_data["channel"]}
+
+
+class TrackForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+    code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}
+        ),
+        help_text=_("%(length)d letters and digits, as shown when you sent the issue.")
+        % {"length": TRACKING_CODE_LENGTH},
+    )
+
+    def clean_code(self):
+        return normalize_tracking_code(self.cleaned_data["code"])
+
+
+class FeedbackForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+    code = forms.CharField(widget=forms.HiddenInput, max_length=32)
+    answer = forms.ChoiceField(
+        label=_("Was the problem solved?"),
+        choices=ResidentIssue.Satisfaction.choices,
+        widget=forms.RadioSelect,
+    )
+
+    def clean_code(self):
+        return normalize_tracking_code(self.cleaned_data["code"])
+
+
+# --- Staff triage (admin change page) -----------------------------------------------------------
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Internal note (not shown to the resident)"),
+        max_length=REPLY_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class RequiredNoteForm(NoteForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].required = True
+
+
+class RouteForm(NoteForm):
+    """Hand the issue to one destination of any routing kind the user may choose."""
+
+    destination = forms.ChoiceField(label=_("Hand to"))
+    field_order = ["destination", "note"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices, self._targets = [], {}
+        for kind in targets.route_kinds():
+            options = []
+            for target in kind.choices(user):
+                value = f"{kind.key}:{target.pk}"
+                self._targets[value] = (kind.key, target)
+                options.append((value, str(target)))
+            if options:
+                choices.append((str(kind.label), options))
+        self.fields["destination"].choices = [("", _("Choose…")), *choices]
+
+    def clean_destination(self):
+        return self._targets[self.cleaned_data["destination"]]
+
+
+class ConvertForm(NoteForm):
+    """Turn the issue into a new draft item (report, proposal…) for a member or a group."""
+
+    kind = forms.ChoiceField(label=_("Turn into"))
+    member = forms.ModelChoiceField(label=_("For member"), queryset=None, required=False)
+    group = forms.ModelChoiceField(label=_("On behalf of group"), queryset=None, required=False)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    category = forms.ChoiceField(label=_("Category"), choices=OpinionCategory.choices)
+    field_order = ["kind", "member", "group", "title", "category", "note"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(kind.key, kind.label) for kind in targets.convert_kinds()]
+        self.fields["member"].queryset = members_visible_to(user).active()
+        self.fields["group"].queryset = groups_visible_to(user)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("member") and not cleaned.get("group"):
+            raise ValidationError(_("Choose a member or a group to write it up."))
+        return cleaned
+
+
+class ReplyForm(forms.Form):
+    """A public reply: pick a preset text and edit it, or write one."""
+
+    preset = forms.ModelChoiceField(
+        label=_("Preset reply"),
+        queryset=PresetReply.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("None"),
+    )
+    reply = forms.CharField(
+        label=_("Reply to the resident (public)"),
+        max_length=REPLY_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("reply") or "").strip():
+            preset = cleaned.get("preset")
+            if preset is None:
+                raise ValidationError(_("Write a reply or pick a preset one."))
+            cleaned["reply"] = preset.text
+        return cleaned
+
+
+class MergeForm(NoteForm):
+    into = forms.CharField(label=_("Merge into the issue with tracking code"), max_length=32)
+    field_order = ["into", "note"]
+
+    def clean_into(self):
+        code = normalize_tracking_code(self.cleaned_data["into"])
+        issue = ResidentIssue.objects.filter(tracking_code=code).first()
+        if issue is None:
+            raise ValidationError(_("No issue has this tracking code."))
+        return issue

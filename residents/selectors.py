@@ -1,0 +1,234 @@
+"""Read queries for resident issues: staff scoping, the public tracking page, duplicates."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.models import Q, QuerySet, TextField, Value
+from django.db.models.functions import Concat
+
+from members import roles
+from members.selectors import groups_visible_to, members_visible_to
+from opinions.models import TimelineEntry
+
+from . import targets
+from .models import TRACKING_CODE_ALPHABET, TRACKING_CODE_LENGTH, IssueLink, ResidentIssue
+
+DUPLICATE_WINDOW_DAYS = 30
+DUPLICATE_LIMIT = 5
+# Trigram similarity (0…1) of place and text above which two issues are shown as possible
+# duplicates. Chinese text has few shared trigrams unless the wording overlaps, so it is low.
+DUPLICATE_MIN_SIMILARITY = 0.12
+# Without PostgreSQL (the demo's SQLite) the ranking is done in Python over at most this many
+# candidates of the same street and category.
+DUPLICATE_FALLBACK_CANDIDATES = 200
+
+_CODE_RE = re.compile(rf"^[{TRACKING_CODE_ALPHABET}]{{{TRACKING_CODE_LENGTH}}}$")
+
+
+def issues_visible_to(user) -> QuerySet[ResidentIssue]:
+    """Office staff see every issue; liaison staff the issues of the streets their groups work
+    in and those routed to their groups or to the groups' members."""
+    if roles.is_office_staff(user):
+        return ResidentIssue.objects.all()
+    if not roles.has_role(user, roles.LIAISON_STAFF):
+        return ResidentIssue.objects.none()
+    groups = groups_visible_to(user)
+    routed = IssueLink.objects.filter(
+        Q(group__in=groups) | Q(member__in=members_visible_to(user))
+    ).values("issue_id")
+    return ResidentIssue.objects.filter(Q(street__group__in=groups) | Q(pk__in=routed))
+
+
+def issues_linked_to(target) -> QuerySet[ResidentIssue]:
+    """The resident issues that went to `target` (a group, member, report, proposal…)."""
+    kind = next(
+        kind for kind in targets.TARGET_KINDS.values() if apps.get_model(kind.model) is type(target)
+    )
+    return ResidentIssue.objects.filter(
+        pk__in=IssueLink.objects.filter(**{kind.field: target}).values("issue_id")
+    )
+
+
+def normalize_tracking_code(raw: str) -> str:
+    """What a resident typed, as stored: upper case, without spaces or dashes."""
+    return re.sub(r"[\s\-]", "", str(raw or "")).upper()[:32]
+
+
+def is_well_formed_code(code: str) -> bool:
+    return bool(_CODE_RE.match(code))
+
+
+# --- The public tracking page -----------------------------------------------------------------
+
+
+@dataclass
+class PublicStep:
+    at: datetime
+    label: str
+    note: str = ""
+    by: str = ""
+
+
+@dataclass
+class ChainItem:
+    """An item the issue became or went to, with its public progress."""
+
+    kind_label: str
+    text: str
+    state_label: str = ""
+    steps: list[PublicStep] = field(default_factory=list)
+
+
+@dataclass
+class Tracking:
+    issue: ResidentIssue
+    # The issue whose progress the resident follows: the surviving one after a merge.
+    followed: ResidentIssue
+    steps: list[PublicStep]
+    chain: list[ChainItem]
+
+    @property
+    def was_merged(self) -> bool:
+        return self.followed.pk != self.issue.pk
+
+    @property
+    def asks_for_feedback(self) -> bool:
+        return self.followed.state == ResidentIssue.State.CLOSED and not self.issue.satisfaction
+
+
+def _public_steps(rows) -> list[PublicStep]:
+    return [
+        PublicStep(at=row.created_at, label=row.action_label, note=row.note, by=row.actor_label)
+        for row in rows
+    ]
+
+
+def issue_tracking(code: str) -> Tracking | None:
+    """What the resident may see for `code`: state, dates, public reply and public steps,
+    including the public steps of every report or proposal the issue became. Never the name,
+    the phone or anything staff wrote internally.
+
+    Runs the same four queries whether the code exists or not, so that a lookup does not tell
+    by its time whether a code exists.
+    """
+    code = normalize_tracking_code(code)
+    issue = (
+        ResidentIssue.objects.select_related("street", "community", "merged_into")
+        .filter(tracking_code=code if is_well_formed_code(code) else "")
+        .first()
+    )
+    followed = issue.merged_into if issue is not None and issue.merged_into_id else issue
+    followed_id = followed.pk if followed is not None else 0
+
+    links = list(
+        IssueLink.objects.filter(issue_id=followed_id).select_related(
+            *targets.select_related_fields()
+        )
+    )
+    own_rows = TimelineEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(ResidentIssue),
+        object_id=followed_id,
+        is_public=True,
+    )
+    steps = _public_steps(own_rows)
+
+    followed_targets = [link for link in links if link.target_kind.follows_public_timeline]
+    content_types = ContentType.objects.get_for_models(
+        *(apps.get_model(link.target_kind.model) for link in followed_targets)
+    )
+    condition = Q(pk=0)  # matches nothing, yet the query runs like the others
+    for link in followed_targets:
+        content_type = content_types[type(link.target)]
+        condition |= Q(content_type=content_type, object_id=link.target.pk)
+    chain_rows: dict[tuple[int, int], list] = {}
+    for row in TimelineEntry.objects.filter(condition, is_public=True):
+        chain_rows.setdefault((row.content_type_id, row.object_id), []).append(row)
+
+    if issue is None:
+        return None
+    # Routing steps (to a group, a member) are in the issue's own progress; what has a
+    # workflow of its own (a report, a proposal) is followed in a card of its own.
+    chain = []
+    for link in followed_targets:
+        target = link.target
+        chain.append(
+            ChainItem(
+                kind_label=str(link.target_kind.label),
+                text=link.target_kind.public_text(target),
+                state_label=target.get_state_display(),
+                steps=_public_steps(
+                    chain_rows.get((content_types[type(target)].pk, target.pk), [])
+                ),
+            )
+        )
+    return Tracking(issue=issue, followed=followed, steps=steps, chain=chain)
+
+
+# --- Duplicates -----------------------------------------------------------------------------
+
+
+def _bigrams(text: str) -> set[str]:
+    text = re.sub(r"\s+", "", text)
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def text_similarity(a: str, b: str) -> float:
+    """Jaccard overlap of character bigrams: a fair measure for Chinese, which has no spaces."""
+    first, second = _bigrams(a), _bigrams(b)
+    if not first or not second:
+        return 0.0
+    return len(first & second) / len(first | second)
+
+
+def possible_duplicates(
+    issue: ResidentIssue, *, limit: int = DUPLICATE_LIMIT
+) -> list[ResidentIssue]:
+    """Issues of the same street and category, raised within 30 days of `issue`, whose place
+    and text look alike; the most similar first, each with a `similarity` attribute."""
+    window = timedelta(days=DUPLICATE_WINDOW_DAYS)
+    candidates = (
+        ResidentIssue.objects.filter(
+            street_id=issue.street_id,
+            category=issue.category,
+            created_at__gte=issue.created_at - window,
+            created_at__lte=issue.created_at + window,
+        )
+        .exclude(pk=issue.pk)
+        .exclude(state=ResidentIssue.State.MERGED)
+        .select_related("street", "community")
+    )
+    text = f"{issue.place} {issue.description}"
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramSimilarity
+
+        return list(
+            candidates.annotate(
+                similarity=TrigramSimilarity(
+                    Concat("place", Value(" "), "description", output_field=TextField()), text
+                )
+            )
+            .filter(similarity__gte=DUPLICATE_MIN_SIMILARITY)
+            .order_by("-similarity", "-created_at")[:limit]
+        )
+    ranked = []
+    for candidate in candidates.order_by("-created_at")[:DUPLICATE_FALLBACK_CANDIDATES]:
+        candidate.similarity = text_similarity(text, f"{candidate.place} {candidate.description}")
+        if candidate.similarity >= DUPLICATE_MIN_SIMILARITY:
+            ranked.append(candidate)
+    ranked.sort(key=lambda candidate: -candidate.similarity)
+    return ranked[:limit]
+
+
+def issue_timeline(issue: ResidentIssue) -> QuerySet[TimelineEntry]:
+    """Every step of the issue, public and internal, for staff."""
+    return TimelineEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(ResidentIssue), object_id=issue.pk
+    ).select_related("actor")
+
+
+def issue_links(issue: ResidentIssue) -> list[IssueLink]:
+    return list(issue.links.select_related("created_by", *targets.select_related_fields()))

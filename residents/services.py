@@ -1,0 +1,500 @@
+"""Writes for resident issues. Every state change is one function per edge, built on
+opinions.workflow.transition (claim the row, check actor and state, write the state and a
+timeline row, in one transaction).
+
+Timeline rows marked public appear on the resident's tracking page, so their wording is
+written for residents, in the portal's language; what staff note for each other stays internal.
+"""
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.text import Truncator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Group, Member, User
+from members.phones import normalize_mobile
+from members.selectors import groups_visible_to, members_visible_to
+from opinions.models.common import register_actions
+from opinions.notifications import notify
+from opinions.workflow import TransitionRefused, refuse_unless, timeline_add, transition
+
+from . import selectors
+from .models import (
+    DESCRIPTION_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    PLACE_MAX_LENGTH,
+    REPLY_MAX_LENGTH,
+    Community,
+    IssueLink,
+    IssuePhoto,
+    PhoneViewLog,
+    ResidentIssue,
+    Street,
+    new_tracking_code,
+)
+from .targets import TARGET_KINDS
+from .timelimits import due_at_for
+
+State = ResidentIssue.State
+
+register_actions(
+    {
+        "issue_submit": _("issue received"),
+        "issue_accept": _("issue accepted"),
+        "issue_route": _("handed on"),
+        "issue_convert": _("taken up by a member"),
+        "issue_answer": _("answered"),
+        "issue_close": _("closed"),
+        "issue_merge": _("merged with the same matter"),
+        "issue_absorb": _("another issue merged into this one"),
+        "issue_feedback": _("resident said whether it was solved"),
+        "issue_note": _("internal note"),
+    }
+)
+
+TRACKING_CODE_ATTEMPTS = 5
+TRIAGE_PERMISSION = "residents.change_residentissue"
+PHONE_PERMISSION = "residents.view_resident_phone"
+
+
+def _public(text_factory) -> str:
+    """Public wording is stored in the portal's language whatever the staff browser speaks."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text_factory())
+
+
+def _may_triage(actor: User, issue: ResidentIssue) -> bool:
+    return bool(
+        actor is not None
+        and actor.is_active
+        and actor.has_perm(TRIAGE_PERMISSION)
+        and selectors.issues_visible_to(actor).filter(pk=issue.pk).exists()
+    )
+
+
+def _check_text(value: str, *, label, max_length: int, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError(_("%(field)s is required.") % {"field": label})
+    if len(value) > max_length:
+        raise ValidationError(
+            _("%(field)s is too long (at most %(max)d characters).")
+            % {"field": label, "max": max_length}
+        )
+    return value
+
+
+def _internal_note(issue: ResidentIssue, actor: User, note: str) -> None:
+    if note.strip():
+        timeline_add(subject=issue, actor=actor, action="issue_note", note=note.strip())
+
+
+# --- Submission -------------------------------------------------------------------------------
+
+
+def _create_with_unique_code(**fields) -> ResidentIssue:
+    """Insert the issue under a fresh random code; on the (astronomically rare) collision, try
+    another code inside a savepoint, so the surrounding transaction stays usable."""
+    for _attempt in range(TRACKING_CODE_ATTEMPTS):
+        code = new_tracking_code()
+        try:
+            with transaction.atomic():
+                return ResidentIssue.objects.create(tracking_code=code, **fields)
+        except IntegrityError:
+            if not ResidentIssue.objects.filter(tracking_code=code).exists():
+                raise  # some other constraint: not ours to retry
+    raise RuntimeError("No free tracking code after several attempts.")
+
+
+def issue_submit(
+    *,
+    actor: User | None,
+    category: str,
+    street: Street,
+    community: Community | None,
+    place: str,
+    description: str,
+    channel: str = ResidentIssue.Channel.WEB,
+    name: str = "",
+    mobile: str = "",
+    consent: bool = False,
+    photos: Sequence[File] = (),
+) -> ResidentIssue:
+    """Store a new issue with a unique tracking code, its photos and a public timeline row.
+
+    `actor` is None for the public form (channel web) and the staff member who typed it in for
+    a phone call, visit or studio reception. Name and phone are kept only with consent to the
+    privacy notice. Raises ValidationError and stores nothing (no row, no file) when anything
+    is wrong.
+    """
+    if actor is None:
+        refuse_unless(
+            channel == ResidentIssue.Channel.WEB, gettext("Only staff may set the channel.")
+        )
+    elif not actor.has_perm("residents.add_residentissue"):
+        raise TransitionRefused(gettext("You are not allowed to do this."))
+    if category not in ResidentIssue.Category.values:
+        raise ValidationError(_("Unknown category."))
+    if channel not in ResidentIssue.Channel.values:
+        raise ValidationError(_("Unknown channel."))
+    if community is not None and community.street_id != street.pk:
+        raise ValidationError(_("The community is not in the chosen street."))
+    place = _check_text(place, label=_("Place"), max_length=PLACE_MAX_LENGTH)
+    description = _check_text(
+        description, label=_("What happened"), max_length=DESCRIPTION_MAX_LENGTH
+    )
+    name = _check_text(name, label=_("Name"), max_length=NAME_MAX_LENGTH, required=False)
+    mobile = normalize_mobile(mobile) if (mobile or "").strip() else ""
+    if (name or mobile) and not consent:
+        raise ValidationError(
+            _("Please agree to the privacy notice, or leave out your name and phone.")
+        )
+    if len(photos) > settings.RESIDENT_ISSUE_PHOTO_MAX_COUNT:
+        raise ValidationError(_("Too many photos."))
+
+    now = timezone.now()
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            issue = _create_with_unique_code(
+                category=category,
+                street=street,
+                community=community,
+                place=place,
+                description=description,
+                channel=channel,
+                name=name,
+                mobile=mobile,
+                consent_at=now if (name or mobile) else None,
+                due_at=due_at_for(State.SUBMITTED, now),
+                created_by=actor,
+            )
+            for photo in photos:
+                row = IssuePhoto(issue=issue)
+                row.image.save(photo.name, photo, save=False)
+                stored.append(row.image.name)
+                row.save()
+            timeline_add(
+                subject=issue,
+                actor=actor,
+                action="issue_submit",
+                to_state=State.SUBMITTED,
+                is_public=True,
+            )
+    except BaseException:
+        # The rows are rolled back; the files on disk must go too.
+        if stored:
+            storage = IssuePhoto._meta.get_field("image").storage
+            for name_on_disk in stored:
+                storage.delete(name_on_disk)
+        raise
+    return issue
+
+
+# --- Triage: one function per edge ------------------------------------------------------------
+
+
+def issue_accept(*, issue: ResidentIssue, actor: User, note: str = "") -> ResidentIssue:
+    """submitted → accepted: the office takes the issue on; the handling limit starts."""
+    now = timezone.now()
+    return transition(
+        subject=issue,
+        actor=actor,
+        action="issue_accept",
+        allowed_from=[State.SUBMITTED],
+        to_state=State.ACCEPTED,
+        may_act=lambda locked: _may_triage(actor, locked),
+        updates={"accepted_at": now, "due_at": due_at_for(State.ACCEPTED, now)},
+        is_public=True,
+        after=lambda locked: _internal_note(locked, actor, note),
+    )
+
+
+def _check_target(kind_key: str, *, creates: bool):
+    kind = TARGET_KINDS.get(kind_key)
+    if kind is None or kind.creates != creates:
+        raise TransitionRefused(gettext("Unknown destination."))
+    return kind
+
+
+def _link(issue: ResidentIssue, kind, target, actor: User, *, notify_title) -> IssueLink:
+    """The link row, and a notification (titled by `notify_title()`, in the portal's
+    language) to whoever the kind says should know; emails go out after commit."""
+    link = IssueLink.objects.create(
+        issue=issue, kind=kind.key, created_by=actor, **{kind.field: target}
+    )
+    recipients = kind.recipients(target)
+    if recipients:
+        notify(
+            recipients=recipients,
+            title=_public(notify_title),
+            body=Truncator(f"{issue.place}\n{issue.description}").chars(300),
+        )
+    return link
+
+
+def issue_route(
+    *, issue: ResidentIssue, actor: User, kind: str, target, note: str = ""
+) -> ResidentIssue:
+    """accepted / being handled → being handled: hand the issue to a group or a member (or any
+    routing kind of targets.py) that the actor may choose; they are notified."""
+    target_kind = _check_target(kind, creates=False)
+    refuse_unless(
+        target_kind.choices(actor).filter(pk=target.pk).exists(),
+        gettext("You cannot hand the issue to this destination."),
+    )
+    refuse_unless(
+        not IssueLink.objects.filter(issue=issue, **{target_kind.field: target}).exists(),
+        gettext("The issue has already been handed there."),
+    )
+    now = timezone.now()
+
+    def after(locked):
+        _link(
+            locked,
+            target_kind,
+            target,
+            actor,
+            notify_title=lambda: (
+                gettext("A resident issue was handed to you: %(code)s")
+                % {"code": locked.tracking_code}
+            ),
+        )
+        _internal_note(locked, actor, note)
+
+    return transition(
+        subject=issue,
+        actor=actor,
+        action="issue_route",
+        allowed_from=[State.ACCEPTED, State.IN_PROGRESS],
+        to_state=State.IN_PROGRESS,
+        may_act=lambda locked: _may_triage(actor, locked),
+        updates={"due_at": due_at_for(State.IN_PROGRESS, now)},
+        note=_public(lambda: target_kind.public_text(target)),
+        is_public=True,
+        after=after,
+    )
+
+
+def issue_convert(
+    *,
+    issue: ResidentIssue,
+    actor: User,
+    kind: str,
+    member: Member | None,
+    group: Group | None = None,
+    title: str,
+    category: str,
+    note: str = "",
+) -> ResidentIssue:
+    """accepted / being handled → being handled: turn the issue into a new draft item (an
+    opinion report or a proposal, or any creating kind of targets.py) for a member or a group
+    to write up; the item and the issue are linked both ways and the member is told."""
+    target_kind = _check_target(kind, creates=True)
+    if member is not None:
+        refuse_unless(
+            members_visible_to(actor).active().filter(pk=member.pk).exists(),
+            gettext("You cannot choose this member."),
+        )
+    if group is not None:
+        refuse_unless(
+            groups_visible_to(actor).filter(pk=group.pk).exists(),
+            gettext("You cannot choose this group."),
+        )
+    title = _check_text(title, label=_("Title"), max_length=200)
+    now = timezone.now()
+
+    def after(locked):
+        target = target_kind.create(
+            issue=locked, actor=actor, member=member, group=group, title=title, category=category
+        )
+        # The public wording names the new item, which exists only from here on.
+        step = selectors.issue_timeline(locked).filter(action="issue_convert").latest("pk")
+        step.note = _public(lambda: target_kind.public_text(target))
+        step.save(update_fields=["note"])
+        _link(
+            locked,
+            target_kind,
+            target,
+            actor,
+            notify_title=lambda: (
+                gettext("A draft was prepared for you from a resident issue: %(title)s")
+                % {"title": title}
+            ),
+        )
+        _internal_note(locked, actor, note)
+
+    return transition(
+        subject=issue,
+        actor=actor,
+        action="issue_convert",
+        allowed_from=[State.ACCEPTED, State.IN_PROGRESS],
+        to_state=State.IN_PROGRESS,
+        may_act=lambda locked: _may_triage(actor, locked),
+        updates={"due_at": due_at_for(State.IN_PROGRESS, now)},
+        is_public=True,
+        after=after,
+    )
+
+
+def issue_answer(*, issue: ResidentIssue, actor: User, reply: str) -> ResidentIssue:
+    """accepted / being handled → answered: staff answer the resident directly; the reply is
+    public. Closing follows (with the same or a final reply)."""
+    reply = _check_text(reply, label=_("Reply"), max_length=REPLY_MAX_LENGTH)
+    now = timezone.now()
+    return transition(
+        subject=issue,
+        actor=actor,
+        action="issue_answer",
+        allowed_from=[State.ACCEPTED, State.IN_PROGRESS],
+        to_state=State.ANSWERED,
+        may_act=lambda locked: _may_triage(actor, locked),
+        updates={"public_reply": reply, "due_at": due_at_for(State.ANSWERED, now)},
+        note=reply,
+        is_public=True,
+    )
+
+
+def issue_close(*, issue: ResidentIssue, actor: User, reply: str) -> ResidentIssue:
+    """any open state → closed, with a public reply (also to decline an issue that is out of
+    scope without accepting it). The resident is then asked whether it was solved."""
+    reply = _check_text(reply, label=_("Reply"), max_length=REPLY_MAX_LENGTH)
+    return transition(
+        subject=issue,
+        actor=actor,
+        action="issue_close",
+        allowed_from=ResidentIssue.OPEN_STATES,
+        to_state=State.CLOSED,
+        may_act=lambda locked: _may_triage(actor, locked),
+        updates={"public_reply": reply, "closed_at": timezone.now(), "due_at": None},
+        note=reply,
+        is_public=True,
+    )
+
+
+def issue_merge(
+    *, issue: ResidentIssue, into: ResidentIssue, actor: User, note: str = ""
+) -> ResidentIssue:
+    """any open state → merged into `into` (the same matter raised twice). The resident of the
+    merged issue follows the surviving one from then on, with their own code; issues merged
+    into this one before move along to the survivor, so nobody follows a chain."""
+    refuse_unless(into.pk != issue.pk, gettext("An issue cannot be merged into itself."))
+    with transaction.atomic():
+        # Both rows, in a fixed order: two people merging A into B and B into A at once must
+        # not deadlock; the second one finds its issue merged and is refused.
+        survivors = {
+            row.pk: row
+            for row in ResidentIssue.objects.select_for_update()
+            .filter(pk__in=[issue.pk, into.pk])
+            .order_by("pk")
+        }
+        survivor = survivors[into.pk]
+        refuse_unless(
+            survivor.state != State.MERGED,
+            gettext("The issue to merge into has itself been merged."),
+        )
+        refuse_unless(_may_triage(actor, survivor), gettext("You are not allowed to do this."))
+
+        def after(locked):
+            ResidentIssue.objects.filter(merged_into=locked).update(merged_into=survivor)
+            timeline_add(
+                subject=survivor,
+                actor=actor,
+                action="issue_absorb",
+                note=gettext("Issue %(code)s was merged into this one.")
+                % {"code": locked.tracking_code},
+            )
+            _internal_note(locked, actor, note)
+
+        return transition(
+            subject=issue,
+            actor=actor,
+            action="issue_merge",
+            allowed_from=ResidentIssue.OPEN_STATES,
+            to_state=State.MERGED,
+            may_act=lambda locked: _may_triage(actor, locked),
+            updates={"merged_into": survivor, "due_at": None},
+            note=_public(
+                lambda: gettext(
+                    "Others raised the same matter: it is handled together with their issue, "
+                    "and its progress is shown here."
+                )
+            ),
+            is_public=True,
+            after=after,
+        )
+
+
+def issue_note_add(*, issue: ResidentIssue, actor: User, note: str) -> None:
+    """An internal note on the timeline (never shown to the resident); no state change."""
+    note = _check_text(note, label=_("Note"), max_length=REPLY_MAX_LENGTH)
+    refuse_unless(_may_triage(actor, issue), gettext("You are not allowed to do this."))
+    timeline_add(subject=issue, actor=actor, action="issue_note", note=note)
+
+
+def issue_feedback_record(*, issue: ResidentIssue, answer: str) -> ResidentIssue:
+    """closed (or merged into a closed issue) → unchanged: the resident says once whether the
+    problem was solved. Anonymous: whoever holds the tracking code."""
+    refuse_unless(
+        answer in ResidentIssue.Satisfaction.values, gettext("Please choose one of the answers.")
+    )
+    with transaction.atomic():
+        locked = (
+            ResidentIssue.objects.select_for_update(of=("self",))
+            .select_related("merged_into")
+            .get(pk=issue.pk)
+        )
+        followed = locked.merged_into or locked
+        refuse_unless(
+            followed.state == State.CLOSED,
+            gettext("You can say whether it was solved once the issue is closed."),
+        )
+        refuse_unless(not locked.satisfaction, gettext("You have already answered. Thank you."))
+        return transition(
+            subject=locked,
+            actor=None,
+            action="issue_feedback",
+            allowed_from=[State.CLOSED, State.MERGED],
+            to_state=None,
+            updates={"satisfaction": answer, "satisfaction_at": timezone.now()},
+            note=str(ResidentIssue.Satisfaction(answer).label),
+        )
+
+
+# --- Privacy -----------------------------------------------------------------------------------
+
+
+def issue_phone_reveal(*, issue: ResidentIssue, actor: User) -> str:
+    """The resident's whole phone number, for staff entitled to it; each look is logged."""
+    refuse_unless(
+        actor.is_active
+        and actor.has_perm(PHONE_PERMISSION)
+        and selectors.issues_visible_to(actor).filter(pk=issue.pk).exists(),
+        gettext("You are not allowed to see whole phone numbers."),
+    )
+    with transaction.atomic():
+        PhoneViewLog.objects.create(issue=issue, viewer=actor)
+        return ResidentIssue.objects.values_list("mobile", flat=True).get(pk=issue.pk)
+
+
+def personal_data_erase_expired(*, now=None) -> int:
+    """Erase name and phone of issues closed (or merged into an issue closed) longer ago than
+    RESIDENT_ISSUE_RETENTION_DAYS; everything else stays for statistics. One UPDATE, so two
+    runs at once or a rerun do no harm. Returns the number of issues erased."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.RESIDENT_ISSUE_RETENTION_DAYS)
+    expired = Q(state=State.CLOSED, closed_at__lt=cutoff) | Q(
+        state=State.MERGED, merged_into__state=State.CLOSED, merged_into__closed_at__lt=cutoff
+    )
+    holding = ~Q(name="") | ~Q(mobile="")
+    return ResidentIssue.objects.filter(expired & holding).update(
+        name="", mobile="", personal_data_erased_at=now
+    )

@@ -1,0 +1,212 @@
+"""Where a resident issue can go: the registry of target kinds.
+
+Routing (to a group, a member) points the issue at something that exists; conversion (into an
+opinion report, a proposal) creates a new item from it. Both are one `IssueLink` row with one
+foreign key per kind, written by `issue_route` / `issue_convert` in services.py, which ask this
+registry what to do. A new target (a studio, a consultation topic with source 社会征) is added
+here — one `TargetKind` and one foreign key on `IssueLink` — and every path (the services, the
+admin forms, the tracking page, the link back from the target) picks it up.
+
+Nothing here imports residents.models at module level: models.py reads the registry to build
+IssueLink's choices and constraint.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class TargetKind:
+    key: str
+    # The foreign key on IssueLink that points at the target.
+    field: str
+    label: Any
+    # "app_label.ModelName" of the target.
+    model: str
+    # What the resident reads on the tracking page about this step (public wording).
+    public_text: Callable[[Model], str]
+    # Routing: the targets `user` may pick. Conversion kinds leave it None and set `create`.
+    choices: Callable[[Any], QuerySet] | None = None
+    # Conversion: make the new item, inside the step's transaction. Keyword arguments: issue,
+    # actor, member, group, title, category.
+    create: Callable[..., Model] | None = None
+    # Whom to tell (users), given the target.
+    recipients: Callable[[Model], list] = field(default=lambda target: [])
+    # The target has a workflow of its own whose public timeline rows (department replies…)
+    # the resident follows on the tracking page.
+    follows_public_timeline: bool = False
+
+    @property
+    def creates(self) -> bool:
+        return self.create is not None
+
+
+TARGET_KINDS: dict[str, TargetKind] = {}
+
+
+def register(kind: TargetKind) -> TargetKind:
+    TARGET_KINDS[kind.key] = kind
+    return kind
+
+
+def route_kinds() -> list[TargetKind]:
+    return [kind for kind in TARGET_KINDS.values() if not kind.creates]
+
+
+def convert_kinds() -> list[TargetKind]:
+    return [kind for kind in TARGET_KINDS.values() if kind.creates]
+
+
+def select_related_fields() -> list[str]:
+    """Every target field, for one query that loads a page's links with their targets."""
+    return [kind.field for kind in TARGET_KINDS.values()]
+
+
+# --- Groups and members ----------------------------------------------------------------------
+
+
+def _visible_groups(user) -> QuerySet:
+    from members.selectors import groups_visible_to
+
+    return groups_visible_to(user)
+
+
+def _visible_members(user) -> QuerySet:
+    from members.selectors import members_visible_to
+
+    return members_visible_to(user).active()
+
+
+def _group_recipients(group) -> list:
+    from members.models import User
+
+    return list(
+        User.objects.filter(liaison_groups=group, is_active=True).union(
+            User.objects.filter(member__convened_groups=group, is_active=True)
+        )
+    )
+
+
+register(
+    TargetKind(
+        key="group",
+        field="group",
+        label=_("group"),
+        model="members.Group",
+        public_text=lambda group: (
+            gettext("Handed to %(name)s to follow up.") % {"name": group.name}
+        ),
+        choices=_visible_groups,
+        recipients=_group_recipients,
+    )
+)
+register(
+    TargetKind(
+        key="member",
+        field="member",
+        label=_("member"),
+        model="members.Member",
+        public_text=lambda member: (
+            gettext("Handed to CPPCC member %(name)s to follow up.") % {"name": member.name}
+        ),
+        choices=_visible_members,
+        recipients=lambda member: [member.user],
+    )
+)
+
+
+# --- Opinion reports and proposals ---------------------------------------------------------------
+
+
+def _draft_content(issue) -> str:
+    """The draft's text: what the resident wrote and where; never their name or phone."""
+    from django.conf import settings
+    from django.utils import timezone, translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        where = " ".join(
+            part
+            for part in (
+                issue.street.name,
+                issue.community.name if issue.community_id else "",
+                issue.place,
+            )
+            if part
+        )
+        return "\n\n".join(
+            [
+                issue.description,
+                gettext("Place: %(where)s") % {"where": where},
+                gettext("Source: resident issue %(code)s of %(date)s (%(category)s).")
+                % {
+                    "code": issue.tracking_code,
+                    "date": timezone.localtime(issue.created_at).strftime("%Y-%m-%d"),
+                    "category": issue.get_category_display(),
+                },
+            ]
+        )
+
+
+def _create_report(*, issue, actor, member, group, title, category):
+    from django.core.exceptions import ValidationError
+
+    from opinions.services import opinion_report_create
+
+    if member is None:
+        raise ValidationError(gettext("An opinion report needs a member to write it."))
+    return opinion_report_create(
+        actor=actor,
+        author=member,
+        title=title,
+        content=_draft_content(issue),
+        category=category,
+        group=group,
+    )
+
+
+def _create_proposal(*, issue, actor, member, group, title, category):
+    from opinions.services import proposal_create
+
+    return proposal_create(
+        actor=actor,
+        proposer=member,
+        group=group,
+        title=title,
+        content=_draft_content(issue),
+        category=category,
+    )
+
+
+# The member (or the group's members) are told by the opinions services themselves.
+register(
+    TargetKind(
+        key="opinion_report",
+        field="opinion_report",
+        label=_("opinion report"),
+        model="opinions.OpinionReport",
+        public_text=lambda report: (
+            gettext("Taken up by a CPPCC member in a public-opinion report: “%(title)s”.")
+            % {"title": report.title}
+        ),
+        create=_create_report,
+        follows_public_timeline=True,
+    )
+)
+register(
+    TargetKind(
+        key="proposal",
+        field="proposal",
+        label=_("proposal"),
+        model="opinions.Proposal",
+        public_text=lambda proposal: (
+            gettext("Taken up in a CPPCC proposal: “%(title)s”.") % {"title": proposal.title}
+        ),
+        create=_create_proposal,
+        follows_public_timeline=True,
+    )
+)
