@@ -1,8 +1,9 @@
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 
-from . import selectors
+from . import roles, selectors
 from .models import Member
 
 
@@ -21,3 +22,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "members/dashboard.html",
         {"member": member, "dashboard": selectors.member_dashboard(member)},
     )
+
+
+def home_url_for(user) -> str:
+    """Where a user lands after logging in without a `next`: members on their duties,
+    department handlers on their inbox, office and liaison staff in the admin."""
+    if Member.objects.filter(user=user).exists():
+        return resolve_url("members:dashboard")
+    if roles.has_role(user, roles.DEPARTMENT_HANDLER):
+        return resolve_url("departments:home")
+    if user.is_staff:
+        return resolve_url("admin:index")
+    return resolve_url("members:dashboard")
+
+
+class LoginView(auth_views.LoginView):
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return home_url_for(self.request.user)

@@ -354,7 +354,10 @@ class TimelineInline(ReadOnlyInlineMixin, GenericTabularInline):
     @admin.display(description=_("step"))
     def step(self, entry):
         return format_html(
-            "{}<br><small>{} → {}</small>", entry.action_label, entry.from_state, entry.to_state
+            "{}<br><small>{} → {}</small>",
+            entry.action_label,
+            entry.from_state_label,
+            entry.to_state_label,
         )
 
     @admin.display(description=_("by (login)"))

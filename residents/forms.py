@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from members.phones import normalize_mobile
@@ -26,6 +27,11 @@ from .models import (
 )
 from .photos import sanitize_photo
 from .selectors import normalize_tracking_code
+
+
+def _lazy_percent(message, **params):
+    """`message % params`, translated when shown rather than when the module is imported."""
+    return lazy(lambda: str(message) % params, str)()
 
 
 def _helper() -> FormHelper:
@@ -112,7 +118,7 @@ class IssueForm(forms.Form):
         label=_("What happened?"),
         max_length=DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("At most %(max)d characters.") % {"max": DESCRIPTION_MAX_LENGTH},
+        help_text=_lazy_percent(_("At most %(max)d characters."), max=DESCRIPTION_MAX_LENGTH),
     )
     photos = PhotosField(
         label=_("Photos (optional)"),
@@ -227,8 +233,10 @@ class TrackForm(forms.Form):
         widget=forms.TextInput(
             attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}
         ),
-        help_text=_("%(length)d letters and digits, as shown when you sent the issue.")
-        % {"length": TRACKING_CODE_LENGTH},
+        help_text=_lazy_percent(
+            _("%(length)d letters and digits, as shown when you sent the issue."),
+            length=TRACKING_CODE_LENGTH,
+        ),
     )
 
     def clean_code(self):

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.phones import mask_mobile
 
@@ -142,7 +143,7 @@ class ResidentIssue(models.Model):
         _("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB
     )
     # Personal data (PIPL): optional, erased after the retention period.
-    name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH, blank=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=NAME_MAX_LENGTH, blank=True)
     mobile = models.CharField(_("mobile phone"), max_length=11, blank=True)
     consent_at = models.DateTimeField(_("privacy notice accepted at"), null=True, blank=True)
     personal_data_erased_at = models.DateTimeField(

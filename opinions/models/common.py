@@ -117,11 +117,28 @@ class TimelineEntry(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.action} {self.from_state}→{self.to_state}"
+        return f"{self.action_label} {self.from_state_label}→{self.to_state_label}"
 
     @property
     def action_label(self) -> str:
         return ACTION_LABELS.get(self.action, self.action)
+
+    def _state_label(self, value: str) -> str:
+        # ContentType rows are cached by their manager, so this costs no query per row.
+        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        try:
+            choices = dict(model._meta.get_field("state").flatchoices)
+        except Exception:  # noqa: BLE001 - a subject without a state field shows the raw value
+            return value
+        return str(choices.get(value, value))
+
+    @property
+    def from_state_label(self) -> str:
+        return self._state_label(self.from_state)
+
+    @property
+    def to_state_label(self) -> str:
+        return self._state_label(self.to_state)
 
 
 class Notification(models.Model):

@@ -278,3 +278,23 @@ def test_logged_in_non_staff_without_member_record_is_told_to_ask_the_office(cli
     assert "members/not_a_member.html" in [t.name for t in response.templates]
     assert 'href="/"' in html
     assert 'href="/admin/"' not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("member", "/member/"), ("office", "/admin/"), ("department", "/department/")],
+)
+def test_login_takes_each_role_to_its_own_pages(client, who, expected):
+    from members import roles as role_names
+    from tests.members.factories import DEFAULT_PASSWORD, MemberFactory, UserFactory
+
+    if who == "member":
+        username = MemberFactory().mobile
+    elif who == "office":
+        username = UserFactory(is_staff=True, roles=[role_names.OFFICE_STAFF]).username
+    else:
+        username = UserFactory(roles=[role_names.DEPARTMENT_HANDLER]).username
+    response = client.post("/accounts/login/", {"username": username, "password": DEFAULT_PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == expected
