@@ -11,6 +11,7 @@ admin.site.index_title = _("Office administration")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("elder-mode/", views.elder_mode_switch, name="elder_mode"),
     path("admin/", admin.site.urls),
     path("accounts/", include("members.account_urls")),
     path("member/", include("opinions.member_urls")),

@@ -1,0 +1,166 @@
+"""THE list of pages that tests/e2e/test_accessibility.py scans: every public, member and
+department page, each at a phone and a desktop size, in normal and in elder mode.
+
+A page added to the portal is one line in PAGES:
+
+    Page("name shown in the test id", WHO, "/path/" or a function of the Scene, [action])
+
+- WHO: ANONYMOUS, MEMBER (王秀英, a member with groups and activities), HANDLER (a department
+  handler) or NOT_A_MEMBER (a login with no member record).
+- The URL may be a function that receives the Scene (the logged-in people and their
+  department, built fresh for each test) and returns the path; it may create what the page
+  shows with the factories, as the small helpers below do, e.g.
+  `lambda s: f"/member/opinions/{draft_report(s)}/edit/"`.
+- action (optional): what the browser does before the scan, e.g. `submit_form` to scan a form
+  as it comes back with its errors.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from residents import services as resident_services
+from tests.members.factories import (
+    ActivityFactory,
+    AttendanceFactory,
+    GroupFactory,
+    MemberFactory,
+    OfficeStaffFactory,
+    UserFactory,
+)
+from tests.opinions.factories import (
+    AssignedProposalFactory,
+    DepartmentFactory,
+    ForwardedReportFactory,
+    HandlerFactory,
+    OpinionReportFactory,
+    ProposalFactory,
+)
+from tests.residents.factories import ResidentIssueFactory
+
+ANONYMOUS = "anonymous"
+MEMBER = "member"
+HANDLER = "handler"
+NOT_A_MEMBER = "not-a-member"
+
+
+@dataclass(frozen=True)
+class Scene:
+    """Who can be logged in, with enough data that their pages show lists, dates and badges."""
+
+    member: object  # members.models.Member
+    department: object  # opinions.models.Department
+    handler: object  # members.models.User who handles `department`
+    not_a_member: object  # members.models.User without a member record
+
+    def user(self, who: str):
+        """The login for WHO, or None for ANONYMOUS."""
+        logins = {MEMBER: self.member.user, HANDLER: self.handler, NOT_A_MEMBER: self.not_a_member}
+        return None if who == ANONYMOUS else logins[who]
+
+
+def build_scene() -> Scene:
+    group = GroupFactory(name="城关街道活动组")
+    member = MemberFactory(name="王秀英", mobile="13912345678", street_group=group)
+    ActivityFactory(title="社区义诊进网格", organiser_group=group, place="城关街道和平社区服务中心")
+    past = ActivityFactory(
+        title="老旧小区加装电梯调研",
+        organiser_group=group,
+        starts_at=timezone.now() - datetime.timedelta(days=10),
+    )
+    AttendanceFactory(activity=past, member=member)
+    department = DepartmentFactory(name="区住房和城乡建设局")
+    return Scene(
+        member=member,
+        department=department,
+        handler=HandlerFactory(username="zhujian", department=department),
+        not_a_member=UserFactory(username="liqiang"),
+    )
+
+
+# What the pages that show one thing show: made for the scene's member and department.
+def report(s: Scene) -> int:
+    return ForwardedReportFactory(author=s.member, department=s.department).pk
+
+
+def draft_report(s: Scene) -> int:
+    return OpinionReportFactory(author=s.member).pk
+
+
+def proposal(s: Scene) -> int:
+    return AssignedProposalFactory(proposer=s.member, lead_department=s.department).pk
+
+
+def draft_proposal(s: Scene) -> int:
+    return ProposalFactory(proposer=s.member).pk
+
+
+def issue_code(s: Scene) -> str:
+    return ResidentIssueFactory().tracking_code
+
+
+def closed_code(s: Scene) -> str:
+    """An issue the office accepted and closed with a public reply: the page asks for feedback."""
+    staff = OfficeStaffFactory()
+    issue = resident_services.issue_accept(issue=ResidentIssueFactory(), actor=staff)
+    reply = "路灯已于本周修复，感谢您的反映。"
+    return resident_services.issue_close(issue=issue, actor=staff, reply=reply).tracking_code
+
+
+def submit_form(page) -> None:
+    """Send the page's main form as it is (empty), to scan the form with its errors."""
+    page.locator("main form [type=submit]").first.click()
+    page.wait_for_load_state("load")
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    who: str
+    url: str | Callable[[Scene], str]
+    action: Callable | None = None
+
+    def path(self, scene: Scene) -> str:
+        return self.url(scene) if callable(self.url) else self.url
+
+
+PAGES = [
+    # Public pages.
+    Page("home", ANONYMOUS, "/"),
+    Page("login", ANONYMOUS, "/accounts/login/"),
+    Page("login refused", ANONYMOUS, "/accounts/login/", submit_form),
+    Page("not found (404)", ANONYMOUS, "/no-such-page/"),
+    # Member pages.
+    Page("member dashboard", MEMBER, "/member/"),
+    Page("password change", MEMBER, "/accounts/password_change/"),
+    Page("password change refused", MEMBER, "/accounts/password_change/", submit_form),
+    Page("password changed", MEMBER, "/accounts/password_change/done/"),
+    Page("not a member (403)", NOT_A_MEMBER, "/member/"),
+    Page("member reports", MEMBER, "/member/opinions/"),
+    Page("member report new", MEMBER, "/member/opinions/new/"),
+    Page("member report new refused", MEMBER, "/member/opinions/new/", submit_form),
+    Page("member report", MEMBER, lambda s: f"/member/opinions/{report(s)}/"),
+    Page("member report edit", MEMBER, lambda s: f"/member/opinions/{draft_report(s)}/edit/"),
+    Page("member proposals", MEMBER, "/member/proposals/"),
+    Page("member proposal new", MEMBER, "/member/proposals/new/"),
+    Page("member proposal new refused", MEMBER, "/member/proposals/new/", submit_form),
+    Page("member proposal", MEMBER, lambda s: f"/member/proposals/{proposal(s)}/"),
+    Page("member proposal edit", MEMBER, lambda s: f"/member/proposals/{draft_proposal(s)}/edit/"),
+    Page("member notifications", MEMBER, "/member/notifications/"),
+    # Department pages.
+    Page("department inbox", HANDLER, "/department/"),
+    Page("department report", HANDLER, lambda s: f"/department/reports/{report(s)}/"),
+    Page("department proposal", HANDLER, lambda s: f"/department/proposals/{proposal(s)}/"),
+    Page("department notifications", HANDLER, "/department/notifications/"),
+    Page("not a handler (403)", MEMBER, "/department/"),
+    # Resident pages (public).
+    Page("resident issue form", ANONYMOUS, "/issues/new/"),
+    Page("resident issue form refused", ANONYMOUS, "/issues/new/", submit_form),
+    Page("resident issue sent", ANONYMOUS, lambda s: f"/issues/new/done/?code={issue_code(s)}"),
+    Page("tracking page", ANONYMOUS, "/issues/track/"),
+    Page("tracking result", ANONYMOUS, lambda s: f"/issues/track/?code={issue_code(s)}"),
+    Page("tracking result closed", ANONYMOUS, lambda s: f"/issues/track/?code={closed_code(s)}"),
+    Page("tracking unknown code", ANONYMOUS, "/issues/track/?code=ABCDEFGH"),
+]
