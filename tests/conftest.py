@@ -32,6 +32,7 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = None  # beside MEDIA_ROOT, so inside tmp_path too
 
 
 def pytest_collection_modifyitems(items):
