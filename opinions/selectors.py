@@ -36,9 +36,14 @@ def member_of(user) -> Member | None:
 
 
 def reports_of_member(member: Member) -> QuerySet[OpinionReport]:
-    """Reports the member wrote or co-authored (subqueries: each report once, no DISTINCT)."""
-    coauthored = ReportCoauthor.objects.filter(member=member).values("opinionreport_id")
-    return OpinionReport.objects.filter(Q(author=member) | Q(pk__in=coauthored))
+    """Reports the member wrote or co-authored, each once (no DISTINCT).
+
+    A UNION of two indexed lookups: `author = … OR pk IN (…)` made PostgreSQL scan the whole
+    report table on every member page, so the page slowed as the district's reports grew.
+    """
+    authored = OpinionReport.objects.filter(author=member).order_by().values("pk")
+    coauthored = ReportCoauthor.objects.filter(member=member).order_by().values("opinionreport_id")
+    return OpinionReport.objects.filter(pk__in=authored.union(coauthored))
 
 
 def convened_group_ids(member: Member) -> QuerySet:

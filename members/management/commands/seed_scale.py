@@ -1,0 +1,80 @@
+"""Fill PostgreSQL with a large district for the benchmarks: `manage.py seed_scale`.
+
+Each app adds its own rows in one place, a `scale(context)` function in `<app>/scale.py`,
+listed in STEPS in the order they depend on each other. Deterministic: the same size and seed
+give the same rows, so two runs compare.
+"""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils.module_loading import import_string
+
+from members.scale import ScaleContext
+
+STEPS = ["members.scale.scale", "opinions.scale.scale", "residents.scale.scale"]
+
+SIZES = {
+    "tiny": {"members": 40, "groups": 6, "rows": 2_000, "years": 2},
+    "small": {"members": 5_000, "groups": 200, "rows": 10_000, "years": 5},
+    "default": {"members": 5_000, "groups": 200, "rows": 1_000_000, "years": 5},
+    "large": {"members": 10_000, "groups": 400, "rows": 5_000_000, "years": 5},
+}
+
+
+class Command(BaseCommand):
+    help = "Bulk-load a large, deterministic district into PostgreSQL for the benchmarks."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--size", choices=list(SIZES), default="default")
+        parser.add_argument("--members", type=int)
+        parser.add_argument("--groups", type=int)
+        parser.add_argument(
+            "--rows",
+            type=int,
+            help="Rows across activities, attendance, "
+            "reports, timelines, proposals and resident issues.",
+        )
+        parser.add_argument("--years", type=int)
+        parser.add_argument("--seed", type=int, default=20260101)
+
+    def handle(self, *args, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError(
+                "seed_scale loads data with PostgreSQL's COPY and runs on PostgreSQL only: "
+                "set DATABASE_URL=postgres://… (it refuses SQLite and other databases)."
+            )
+        size = dict(SIZES[options["size"]])
+        for key in size:
+            if options[key] is not None:
+                size[key] = options[key]
+        if size["groups"] < 2 or size["members"] < 1 or size["rows"] < 100 or size["years"] < 1:
+            raise CommandError("Need at least 2 groups, 1 member, 100 rows and 1 year.")
+        context = ScaleContext(seed=options["seed"], **size)
+        started = time.monotonic()
+        with transaction.atomic():
+            for step in STEPS:
+                step_started = time.monotonic()
+                import_string(step)(context)
+                self.stdout.write(f"{step}: {time.monotonic() - step_started:.1f}s")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        total = sum(
+            context.counts.get(name, 0)
+            for name in (
+                "activities",
+                "attendance",
+                "reports",
+                "report_timeline",
+                "proposals",
+                "issues",
+                "issue_timeline",
+            )
+        )
+        summary = ", ".join(f"{name} {count}" for name, count in context.counts.items())
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Seeded {total} rows ({summary}) in {time.monotonic() - started:.1f}s."
+            )
+        )
