@@ -269,6 +269,8 @@ class MemberAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
         "term",
     )
     list_select_related = ("sector", "sector_group", "street_group")
+    # No second COUNT(*) of the whole table under a filtered list (it grows with the table).
+    show_full_result_count = False
     search_fields = ("name", "work_unit", "mobile")
     search_help_text = _("Name, work unit or mobile number.")
     autocomplete_fields = ("sector", "sector_group", "street_group", "user")

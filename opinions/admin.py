@@ -444,6 +444,8 @@ class OpinionReportAdmin(ScopedAdminMixin, StepsAdminMixin, OpinionExportMixin, 
         scoped_related_filter("group", _("group")),
     )
     list_select_related = ("author", "department")
+    # No second COUNT(*) of the whole table under a filtered list (it grows with the table).
+    show_full_result_count = False
     search_fields = ("title", "author__name")
     search_help_text = _("Title or author's name.")
     actions = ("start_review_selected", "close_selected")

@@ -264,6 +264,8 @@ class ResidentIssueAdmin(ScopedAdminMixin, ExportMixin, admin.ModelAdmin):
         "created_at",
     )
     list_select_related = ("street", "community")
+    # No second COUNT(*) of the whole table under a filtered list (it grows with the table).
+    show_full_result_count = False
     search_fields = ("tracking_code", "place", "description")
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-pk")
