@@ -158,6 +158,8 @@ class Member(models.Model):
         verbose_name = _("member")
         verbose_name_plural = _("members")
         permissions = [("view_full_mobile", _("Can see whole mobile phone numbers"))]
+        # The roster is listed by name everywhere; an index keeps that a walk, not a sort.
+        indexes = [models.Index(fields=["name", "id"], name="member_name_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="active", left_on__isnull=True)

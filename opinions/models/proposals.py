@@ -158,6 +158,8 @@ class Proposal(models.Model):
         indexes = [
             models.Index(fields=["lead_department", "state", "deadline"]),
             models.Index(fields=["proposer", "state"]),
+            # The admin and member lists walk this backwards instead of sorting the table.
+            models.Index(fields=["-created_at", "-id"], name="proposal_newest_idx"),
         ]
         constraints = [
             models.CheckConstraint(

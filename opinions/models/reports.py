@@ -144,6 +144,8 @@ class OpinionReport(models.Model):
         indexes = [
             models.Index(fields=["department", "state", "reply_due"]),
             models.Index(fields=["author", "state"]),
+            # The admin and member lists walk this backwards instead of sorting the table.
+            models.Index(fields=["-created_at", "-id"], name="report_newest_idx"),
         ]
         constraints = [
             models.CheckConstraint(
