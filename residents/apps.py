@@ -7,5 +7,6 @@ class ResidentsConfig(AppConfig):
     verbose_name = _("Resident issues")
 
     def ready(self):
-        # The timeline action labels and the rate-limit cache check.
-        from . import checks, services  # noqa: F401
+        # The timeline action labels, the rate-limit cache check, and the signals that drop the
+        # cached streets and communities when the office changes them.
+        from . import checks, places, services  # noqa: F401

@@ -1,12 +1,15 @@
 """Forms of the public pages and of the staff's triage steps. They parse and check input;
 the services decide and write."""
 
+from collections.abc import Callable, Container
+
+from captcha.conf import settings as captcha_settings
 from captcha.fields import CaptchaField, CaptchaTextInput
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.functional import lazy
+from django.utils.functional import cached_property, lazy
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +18,8 @@ from members.phones import normalize_mobile
 from members.selectors import groups_visible_to, members_visible_to
 from opinions.models.common import Category as OpinionCategory
 
-from . import targets
+from . import places, targets
+from .challenges import challenge_take
 from .models import (
     DESCRIPTION_MAX_LENGTH,
     NAME_MAX_LENGTH,
@@ -57,6 +61,27 @@ class PortalCaptchaInput(CaptchaTextInput):
             {"inputmode": "numeric", "aria-label": _("Answer to the sum in the picture")}
         )
 
+    @property
+    def challenge_key(self) -> str:
+        """The key of the challenge this widget rendered last (the library sets `_key` when it
+        makes the challenge, in render)."""
+        return self._key
+
+
+class PortalCaptchaField(CaptchaField):
+    """The library's CAPTCHA field, checked in one statement (residents/challenges.py)."""
+
+    def clean(self, value):
+        forms.MultiValueField.clean(self, value)  # required, and both parts present
+        key, response = value[0], (value[1] or "").strip().lower()
+        value[1] = ""  # a wrong answer is not shown again
+        expected = challenge_take(key)
+        if captcha_settings.CAPTCHA_TEST_MODE and response == "passed":
+            return value
+        if expected is None or expected != response:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return value
+
 
 class PlainSelect(forms.Select):
     """Django's select, rendered in Python: the same HTML as its templates, without one
@@ -93,6 +118,44 @@ class PlainSelect(forms.Select):
                 parts.append("</optgroup>")
         parts.append("</select>")
         return mark_safe("".join(parts))  # noqa: S308 - every part went through format_html
+
+
+class StreetField(forms.ChoiceField):
+    """The street select, listed and checked from the kept street rows (residents/places.py)
+    rather than a query per form; cleans to a Street."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=self._street_choices, **kwargs)
+
+    @staticmethod
+    def _street_choices() -> list:
+        return [("", _("Choose…")), *((pk, row[1]) for pk, row in places.street_rows().items())]
+
+    def valid_value(self, value) -> bool:
+        try:
+            return int(value) in places.street_rows()
+        except (TypeError, ValueError):
+            return False
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return None
+        pk, name, group_id, sort_order = places.street_rows()[int(value)]
+        return Street(pk=pk, name=name, group_id=group_id, sort_order=sort_order)
+
+
+class CommunityField(forms.TypedChoiceField):
+    """The community select. A choice is checked by key against the form's community rows
+    (`known`, set by the form) rather than by walking the grouped list of every street."""
+
+    known: Callable[[], Container[int]] = staticmethod(lambda: ())
+
+    def valid_value(self, value) -> bool:
+        try:
+            return int(value) in self.known()
+        except (TypeError, ValueError):
+            return False
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -138,13 +201,8 @@ class IssueForm(forms.Form):
         choices=ResidentIssue.Category.choices,
         widget=forms.RadioSelect,
     )
-    street = forms.ModelChoiceField(
-        label=_("Street or township"),
-        queryset=Street.objects.all(),
-        empty_label=_("Choose…"),
-        widget=PlainSelect,
-    )
-    community = forms.TypedChoiceField(
+    street = StreetField(label=_("Street or township"), widget=PlainSelect)
+    community = CommunityField(
         label=_("Community"),
         widget=PlainSelect,
         required=False,
@@ -187,21 +245,28 @@ class IssueForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Communities grouped by street in one query, so the list works without JavaScript.
-        # Plain rows, not model instances: the form is built on every GET and POST of the
-        # public form, and a few hundred instances cost more than the rest of a POST.
-        rows = Community.objects.values_list("pk", "name", "street_id", "street__name")
-        grouped: dict[str, list] = {}
-        self._communities: dict[int, tuple[int, str]] = {}
-        for pk, name, street_id, street_name in rows:
-            grouped.setdefault(street_name, []).append((pk, name))
-            self._communities[pk] = (street_id, name)
-        self.fields["community"].choices = [("", _("Not sure")), *grouped.items()]
+        # A callable: read only when the list is rendered or a POST is checked, not when the
+        # public form's kept HTML (residents/places.py) stands in for the rendering.
+        self.fields["community"].choices = self._community_choices
+        self.fields["community"].known = lambda: self._communities
         self.helper = _helper()
+
+    def _community_choices(self) -> list:
+        # Communities grouped by street, so the list works without JavaScript. Plain rows kept
+        # in the shared cache, not model instances: the form is built on every GET and POST
+        # of the public form, and a few hundred instances cost more than the rest of a POST.
+        grouped: dict[str, list] = {}
+        for pk, name, _street_id, street_name in places.community_rows():
+            grouped.setdefault(street_name, []).append((pk, name))
+        return [("", _("Not sure")), *grouped.items()]
+
+    @cached_property
+    def _communities(self) -> dict[int, tuple[int, str]]:
+        return {pk: (street_id, name) for pk, name, street_id, _ in places.community_rows()}
 
     def clean_community(self):
         pk = self.cleaned_data.get("community")
-        if pk is None or pk not in self._communities:
+        if pk is None:
             return None
         street_id, name = self._communities[pk]
         return Community(pk=pk, street_id=street_id, name=name)
@@ -241,7 +306,7 @@ class IssueForm(forms.Form):
 
 
 class PublicIssueForm(IssueForm):
-    captcha = CaptchaField(
+    captcha = PortalCaptchaField(
         label=_("Please work out the sum in the picture"),
         widget=PortalCaptchaInput(),
         error_messages={"invalid": _("The answer to the sum was wrong. Please try the new one.")},

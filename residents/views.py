@@ -4,19 +4,27 @@ Open to anyone, so each write and each lookup is limited per client address (dja
 counted in the shared cache) and the form carries an offline CAPTCHA.
 """
 
+from captcha.models import CaptchaStore
+from crispy_forms.utils import render_crispy_form
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
+from config.context_processors import elder_mode_on
 from opinions.workflow import TransitionRefused
 
-from . import selectors, services
-from .forms import FeedbackForm, PublicIssueForm, TrackForm
+from . import places, selectors, services
+from .forms import FeedbackForm, IssueForm, PublicIssueForm, TrackForm
 
 
 def _limited(request, *, group: str, rate: str | None) -> bool:
@@ -32,28 +40,63 @@ def _too_many(request):
     return render(request, "residents/too_many.html", status=429)
 
 
+FORM_TEMPLATE = "residents/issue_form.html"
+
+
+def _form_context(form, fields_html=None) -> dict:
+    return {
+        "form": form,
+        "fields_html": fields_html,
+        "retention_years": settings.RESIDENT_ISSUE_RETENTION_DAYS / 365,
+    }
+
+
+def _blank_form(request):
+    """The empty form. Every visitor gets the same fields, so they are rendered once per server
+    process and kept (residents/places.py). An anonymous visitor without messages, the
+    residents' usual case, gets the whole page as kept, with this request's CSRF token and a
+    new CAPTCHA challenge put into its holes."""
+    language = get_language()
+
+    def fields_html():
+        return places.kept_html(("fields", language), lambda: render_crispy_form(IssueForm()))
+
+    if request.user.is_authenticated or request.GET or get_messages(request):
+        return render(request, FORM_TEMPLATE, _form_context(PublicIssueForm(), fields_html()))
+
+    def render_page() -> str:
+        form = PublicIssueForm()
+        context = {**_form_context(form, fields_html()), "csrf_token": places.CSRF_HOLE}
+        html = render_to_string(FORM_TEMPLATE, context, request)
+        key = form.fields["captcha"].widget.challenge_key
+        CaptchaStore.objects.filter(hashkey=key).delete()  # rendered once, never shown
+        return html.replace(key, places.CAPTCHA_HOLE)
+
+    page = places.kept_html(("page", language, elder_mode_on(request)), render_page)
+    return HttpResponse(
+        page.replace(places.CAPTCHA_HOLE, CaptchaStore.generate_key()).replace(
+            places.CSRF_HOLE, get_token(request)
+        )
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def issue_new(request):
-    if request.method == "POST":
-        if _limited(request, group="submit", rate=settings.RESIDENT_ISSUE_SUBMIT_RATE):
-            return _too_many(request)
-        form = PublicIssueForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                issue = services.issue_submit(actor=None, **form.service_arguments())
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                return redirect(
-                    f"{reverse('residents:done')}?{urlencode({'code': issue.tracking_code})}"
-                )
-    else:
-        form = PublicIssueForm()
-    return render(
-        request,
-        "residents/issue_form.html",
-        {"form": form, "retention_years": settings.RESIDENT_ISSUE_RETENTION_DAYS / 365},
-    )
+    if request.method == "GET":
+        return _blank_form(request)
+    if _limited(request, group="submit", rate=settings.RESIDENT_ISSUE_SUBMIT_RATE):
+        return _too_many(request)
+    form = PublicIssueForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            issue = services.issue_submit(actor=None, **form.service_arguments())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(
+                f"{reverse('residents:done')}?{urlencode({'code': issue.tracking_code})}"
+            )
+    return render(request, FORM_TEMPLATE, _form_context(form))
 
 
 def issue_done(request):

@@ -35,6 +35,15 @@ def _media_root(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = None  # beside MEDIA_ROOT, so inside tmp_path too
 
 
+@pytest.fixture(autouse=True)
+def _fresh_places():
+    """Each test's streets and communities are its own: what server processes keep of them
+    (residents/places.py) outlives a rolled-back test otherwise."""
+    from residents import places
+
+    places.forget()
+
+
 def pytest_collection_modifyitems(items):
     # A transactional test (live server, real worker, concurrency) ends by emptying every
     # table, which would take the role groups and other rows that data migrations created
