@@ -100,18 +100,33 @@ def _internal_note(issue: ResidentIssue, actor: User, note: str) -> None:
 # --- Submission -------------------------------------------------------------------------------
 
 
-def _create_with_unique_code(**fields) -> ResidentIssue:
-    """Insert the issue under a fresh random code; on the (astronomically rare) collision, try
-    another code inside a savepoint, so the surrounding transaction stays usable."""
-    for _attempt in range(TRACKING_CODE_ATTEMPTS):
-        code = new_tracking_code()
-        try:
-            with transaction.atomic():
-                return ResidentIssue.objects.create(tracking_code=code, **fields)
-        except IntegrityError:
-            if not ResidentIssue.objects.filter(tracking_code=code).exists():
-                raise  # some other constraint: not ours to retry
-    raise RuntimeError("No free tracking code after several attempts.")
+def _store_issue(*, code: str, photos: Sequence[File], actor: User | None, **fields):
+    """One transaction: the issue under `code`, its photos and its public timeline row. Raises
+    IntegrityError when the code is taken, and leaves nothing behind on any error."""
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            issue = ResidentIssue.objects.create(tracking_code=code, created_by=actor, **fields)
+            for photo in photos:
+                row = IssuePhoto(issue=issue)
+                row.image.save(photo.name, photo, save=False)
+                stored.append(row.image.name)
+                row.save()
+            timeline_add(
+                subject=issue,
+                actor=actor,
+                action="issue_submit",
+                to_state=State.SUBMITTED,
+                is_public=True,
+            )
+    except BaseException:
+        # The rows are rolled back; the files on disk must go too.
+        if stored:
+            storage = IssuePhoto._meta.get_field("image").storage
+            for name_on_disk in stored:
+                storage.delete(name_on_disk)
+        raise
+    return issue
 
 
 def issue_submit(
@@ -161,42 +176,29 @@ def issue_submit(
         raise ValidationError(_("Too many photos."))
 
     now = timezone.now()
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            issue = _create_with_unique_code(
-                category=category,
-                street=street,
-                community=community,
-                place=place,
-                description=description,
-                channel=channel,
-                name=name,
-                mobile=mobile,
-                consent_at=now if (name or mobile) else None,
-                due_at=due_at_for(State.SUBMITTED, now),
-                created_by=actor,
-            )
-            for photo in photos:
-                row = IssuePhoto(issue=issue)
-                row.image.save(photo.name, photo, save=False)
-                stored.append(row.image.name)
-                row.save()
-            timeline_add(
-                subject=issue,
-                actor=actor,
-                action="issue_submit",
-                to_state=State.SUBMITTED,
-                is_public=True,
-            )
-    except BaseException:
-        # The rows are rolled back; the files on disk must go too.
-        if stored:
-            storage = IssuePhoto._meta.get_field("image").storage
-            for name_on_disk in stored:
-                storage.delete(name_on_disk)
-        raise
-    return issue
+    fields = {
+        "category": category,
+        "street": street,
+        "community": community,
+        "place": place,
+        "description": description,
+        "channel": channel,
+        "name": name,
+        "mobile": mobile,
+        "consent_at": now if (name or mobile) else None,
+        "due_at": due_at_for(State.SUBMITTED, now),
+    }
+    # A fresh random code per attempt. On the (astronomically rare) collision the whole
+    # transaction is tried again with another code: cheaper than a savepoint around every
+    # insert, which the public form would pay on every submission.
+    for _attempt in range(TRACKING_CODE_ATTEMPTS):
+        code = new_tracking_code()
+        try:
+            return _store_issue(code=code, photos=photos, actor=actor, **fields)
+        except IntegrityError:
+            if not ResidentIssue.objects.filter(tracking_code=code).exists():
+                raise  # some other constraint: not ours to retry
+    raise RuntimeError("No free tracking code after several attempts.")
 
 
 # --- Triage: one function per edge ------------------------------------------------------------
