@@ -8,6 +8,9 @@ from . import views
 admin.site.site_header = _("CPPCC member duty portal")
 admin.site.site_title = _("CPPCC member duty portal")
 admin.site.index_title = _("Office administration")
+# No model list beside every admin page: the index and the breadcrumbs lead to each list, and
+# the sidebar cost every changelist a rendering of every model of the portal.
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -1,0 +1,19 @@
+"""Small display helpers shared by the admin changelists."""
+
+from django.utils import formats, timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
+
+
+def due_with_mark(due, *, overdue: bool) -> str:
+    """A deadline as a date, with 已超期 after it when it has passed. One text column instead of
+    a date column and a yes/no icon column: cheaper to render on a list of a hundred rows, and
+    read without having to know what the icons mean."""
+    if due is None:
+        return ""
+    if hasattr(due, "tzinfo"):  # a datetime: the local day
+        due = timezone.localtime(due)
+    text = formats.date_format(due, "SHORT_DATE_FORMAT")
+    if overdue:
+        return format_html("{} <strong>{}</strong>", text, gettext("overdue"))
+    return text
