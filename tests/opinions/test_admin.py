@@ -140,6 +140,18 @@ def test_filters_by_state_overdue_and_search_by_member(office_client, member, ot
     assert listed("?category__exact=urban") == {late, on_time, draft}
 
 
+def test_report_list_shows_author_department_and_an_overdue_mark(office_client, member):
+    late = ForwardedReportFactory(
+        author=member, reply_due=timezone.localdate() - datetime.timedelta(days=2)
+    )
+    ForwardedReportFactory(author=member)  # due later
+
+    html = office_client.get(REPORTS).content.decode()
+
+    assert html.count("<strong>overdue</strong>") == 1  # this suite runs in English
+    assert html.count(member.name) >= 2 and late.department.name in html
+
+
 def test_proposal_department_filter_covers_lead_and_co_handlers(office_client, department):
     lead = AssignedProposalFactory(lead_department=department)
     co = AssignedProposalFactory()

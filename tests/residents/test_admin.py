@@ -104,6 +104,20 @@ def test_overdue_filter_lists_open_issues_past_their_limit(office_client, street
     assert on_time not in shown and closed_late not in shown
 
 
+def test_changelist_marks_overdue_deadlines_in_words(office_client, street):
+    past = timezone.now() - datetime.timedelta(days=1)
+    ResidentIssueFactory(street=street, due_at=past, place="东门")
+    ResidentIssueFactory(
+        street=street, due_at=past, place="西门", state=ResidentIssue.State.CLOSED
+    )
+    ResidentIssueFactory(street=street, due_at=timezone.now() + datetime.timedelta(1))
+
+    html = office_client.get(CHANGELIST).content.decode()
+
+    assert html.count("<strong>已超期</strong>") == 1  # the open one past its limit only
+    assert f"{street.name} · " in html and " · 东门" in html
+
+
 def test_liaison_staff_list_only_their_streets_issues(client, street):
     liaison = LiaisonStaffFactory()
     group = GroupFactory()
