@@ -101,11 +101,17 @@ def member_upcoming_activities(
     Each activity carries `my_status`: the member's attendance status, or None when the member
     has no attendance row (an activity of their group they were not invited to by name).
     """
+    # A UNION of two short indexed lookups (the groups' next activities, the member's next
+    # invitations), each already cut to `limit`: `group IN (…) OR EXISTS (invited)` made
+    # PostgreSQL walk every group's future activities, so the dashboard slowed as the
+    # district's activities grew.
+    soonest = Activity.objects.upcoming(now).order_by("starts_at", "pk").values("pk")
+    by_group = soonest.filter(organiser_group__in=group_ids)[:limit]
+    invited = soonest.filter(attendances__member=member)[:limit]
     mine = Attendance.objects.filter(activity=OuterRef("pk"), member=member)
     activities = (
-        Activity.objects.upcoming(now)
-        .annotate(is_invited=Exists(mine), my_status=Subquery(mine.values("status")[:1]))
-        .filter(Q(organiser_group__in=group_ids) | Q(is_invited=True))
+        Activity.objects.filter(pk__in=by_group.union(invited))
+        .annotate(my_status=Subquery(mine.values("status")[:1]))
         .select_related("organiser_group")
         .order_by("starts_at", "pk")[:limit]
     )
