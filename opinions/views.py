@@ -7,6 +7,7 @@ import mimetypes
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -73,12 +74,22 @@ def _refused(request: HttpRequest, error: TransitionRefused, to: str) -> HttpRes
 # --- Opinion reports ---------------------------------------------------------------------------
 
 
+# A member's own lists show this many a page: a prolific member's list costs the same to open
+# as anybody's, and a phone screen shows about this many before the pager.
+MEMBER_LIST_PAGE_SIZE = 20
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, MEMBER_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+
+
 @member_required
 def report_list(request: HttpRequest, member) -> HttpResponse:
+    page = _page(request, selectors.member_report_list(member))
     return render(
         request,
         "opinions/report_list.html",
-        {"member": member, "reports": selectors.member_report_list(member)},
+        {"member": member, "reports": page.object_list, "page": page},
     )
 
 
@@ -200,10 +211,11 @@ def _files_lost(request: HttpRequest) -> bool:
 
 @member_required
 def proposal_list(request: HttpRequest, member) -> HttpResponse:
+    page = _page(request, selectors.member_proposal_list(member))
     return render(
         request,
         "opinions/proposal_list.html",
-        {"member": member, "proposals": selectors.member_proposal_list(member)},
+        {"member": member, "proposals": page.object_list, "page": page},
     )
 
 

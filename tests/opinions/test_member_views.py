@@ -37,6 +37,28 @@ def member_client(client, member):
 # --- Who sees what ---------------------------------------------------------------------------
 
 
+def test_a_prolific_members_lists_come_a_page_at_a_time(member_client, member):
+    from opinions.views import MEMBER_LIST_PAGE_SIZE
+
+    reports = [OpinionReportFactory(author=member) for _ in range(MEMBER_LIST_PAGE_SIZE + 3)]
+    proposals = [ProposalFactory(proposer=member) for _ in range(MEMBER_LIST_PAGE_SIZE + 1)]
+    url = reverse("opinions:report_list")
+
+    first = member_client.get(url)
+    second = member_client.get(url, {"page": 2})
+    beyond = member_client.get(url, {"page": 99})  # a stale link shows the last page
+
+    assert len(first.context["reports"]) == MEMBER_LIST_PAGE_SIZE
+    assert len(second.context["reports"]) == 3
+    shown = {r.pk for r in first.context["reports"]} | {r.pk for r in second.context["reports"]}
+    assert shown == {r.pk for r in reports}
+    assert 'href="?page=2"' in first.content.decode()
+    assert 'href="?page=1"' in second.content.decode()
+    assert beyond.context["page"].number == 2
+    proposal_page = member_client.get(reverse("opinions:proposal_list"), {"page": 2})
+    assert [p.pk for p in proposal_page.context["proposals"]] == [proposals[0].pk]
+
+
 def test_member_lists_own_and_coauthored_reports_only(member_client, member, other_member):
     own = OpinionReportFactory(author=member, title="我写的信息")
     coauthored = OpinionReportFactory(author=other_member, title="我参与的信息")
