@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Q
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -27,6 +27,7 @@ from import_export.forms import ExportForm
 from members import roles
 from members.admin_display import due_with_mark
 from members.admin_scoping import ScopedAdminMixin, register_scope, scoped_related_filter
+from members.models import Member
 from members.phones import MOBILE_RE, mask_mobile
 
 from . import selectors, services
@@ -479,8 +480,14 @@ class OpinionReportAdmin(ScopedAdminMixin, StepsAdminMixin, OpinionExportMixin, 
             .get_queryset(request)
             .annotate(
                 top_level=selectors.highest_adoption_level(),
-                author_label=F("author__name"),
-                department_label=F("department__name"),
+                # Subqueries rather than joins: run for the hundred rows shown only, and
+                # dropped from the paginator's COUNT(*) (a join would stay in it).
+                author_label=Subquery(
+                    Member.objects.filter(pk=OuterRef("author_id")).values("name")
+                ),
+                department_label=Subquery(
+                    Department.objects.filter(pk=OuterRef("department_id")).values("name")
+                ),
             )
         )
 
