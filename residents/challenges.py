@@ -9,12 +9,20 @@ challenges are removed every few minutes by a periodic task instead.
 """
 
 from captcha.models import CaptchaStore
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 
 def challenge_take(key: str) -> str | None:
     """Use up the unexpired challenge `key`; its expected answer, or None if there is none."""
+    if not connection.features.can_return_rows_from_bulk_insert:
+        # A database without DELETE … RETURNING (an old SQLite under `make run`).
+        with transaction.atomic():
+            store = CaptchaStore.objects.select_for_update().filter(hashkey=key).first()
+            if store is None:
+                return None
+            store.delete()
+            return store.response if store.expiration > timezone.now() else None
     table = connection.ops.quote_name(CaptchaStore._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(

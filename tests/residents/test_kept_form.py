@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from config.context_processors import ELDER_MODE_COOKIE
 from residents import places
+from residents.challenges import challenge_take
 from residents.models import ResidentIssue
 from residents.tasks import remove_expired_captchas
 from tests.members.factories import MemberFactory
@@ -182,3 +183,17 @@ def test_challenges_are_kept_out_of_the_write_ahead_log(db):
             [CaptchaStore._meta.db_table],
         )
         assert cursor.fetchone() == ("u",)  # unlogged: no log flush per visit to the form
+
+
+@pytest.mark.parametrize("returning", [True, False])
+def test_a_challenge_is_taken_once_with_or_without_delete_returning(db, monkeypatch, returning):
+    # Without RETURNING (an old SQLite under `make run`) the check reads and deletes instead.
+    monkeypatch.setattr(connection.features, "can_return_rows_from_bulk_insert", returning)
+    key = CaptchaStore.generate_key()
+    expired = CaptchaStore.generate_key()
+    CaptchaStore.objects.filter(hashkey=expired).update(expiration=timezone.now())
+    answer = CaptchaStore.objects.get(hashkey=key).response
+
+    assert challenge_take(key) == answer
+    assert challenge_take(key) is None
+    assert challenge_take(expired) is None
