@@ -24,6 +24,7 @@ from config.context_processors import elder_mode_on
 from opinions.workflow import TransitionRefused
 
 from . import places, selectors, services
+from .challenges import challenge_new
 from .forms import FeedbackForm, IssueForm, PublicIssueForm, TrackForm
 
 
@@ -74,7 +75,7 @@ def _blank_form(request):
 
     page = places.kept_html(("page", language, elder_mode_on(request)), render_page)
     return HttpResponse(
-        page.replace(places.CAPTCHA_HOLE, CaptchaStore.generate_key()).replace(
+        page.replace(places.CAPTCHA_HOLE, challenge_new()).replace(
             places.CSRF_HOLE, get_token(request)
         )
     )

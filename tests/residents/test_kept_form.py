@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.context_processors import ELDER_MODE_COOKIE
-from residents import places
-from residents.challenges import challenge_take
+from residents import challenges, places
+from residents.challenges import CHALLENGE_BATCH, challenge_take
 from residents.models import ResidentIssue
 from residents.tasks import remove_expired_captchas
 from tests.members.factories import MemberFactory
@@ -88,8 +88,8 @@ def test_kept_page_is_the_page_as_rendered_and_costs_one_query(client, community
     kept_first = _page(client)  # renders and keeps
     with CaptureQueriesContext(connection) as queries:
         kept = _page(client)
-    # Only the new challenge is written; the streets and communities are not read again.
-    assert [query["sql"].split()[0] for query in queries] == ["INSERT"]
+    # At most a new batch of challenges is written; the streets and communities are not read.
+    assert [query["sql"].split()[0] for query in queries] in ([], ["INSERT"])
     rendered = _page(client, NEW + "?from=wechat")  # a query string is rendered afresh
 
     assert _normalized(kept) == _normalized(rendered) == _normalized(kept_first)
@@ -197,3 +197,26 @@ def test_a_challenge_is_taken_once_with_or_without_delete_returning(db, monkeypa
     assert challenge_take(key) == answer
     assert challenge_take(key) is None
     assert challenge_take(expired) is None
+
+
+def test_challenges_are_written_a_batch_at_a_time_and_handed_out_once(client, db):
+    with CaptureQueriesContext(connection) as queries:
+        keys = [KEY.search(_page(client)).group(1) for _ in range(CHALLENGE_BATCH + 1)]
+
+    inserts = [q for q in queries if q["sql"].startswith("INSERT")]
+    # The first page rendered (one challenge, deleted again), then two batches for 17 visits.
+    assert len(inserts) == 1 + 2
+    assert len(set(keys)) == len(keys)
+    stored = dict(CaptchaStore.objects.filter(hashkey__in=keys).values_list("hashkey", "response"))
+    assert set(stored) == set(keys) and all(stored.values())
+    assert client.get(reverse("captcha-image", args=[keys[-1]])).status_code == 200
+
+
+def test_a_held_challenge_is_not_handed_out_once_stale(client, db, monkeypatch):
+    monkeypatch.setattr(challenges, "CHALLENGE_FRESH_SECONDS", 0)
+
+    first, second = (KEY.search(_page(client)).group(1) for _ in range(2))
+
+    # Each visit found the held keys stale and wrote a fresh batch.
+    assert CaptchaStore.objects.filter(hashkey__in=[first, second]).count() == 2
+    assert CaptchaStore.objects.count() == 2 * CHALLENGE_BATCH
