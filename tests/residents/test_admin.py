@@ -107,9 +107,7 @@ def test_overdue_filter_lists_open_issues_past_their_limit(office_client, street
 def test_changelist_marks_overdue_deadlines_in_words(office_client, street):
     past = timezone.now() - datetime.timedelta(days=1)
     ResidentIssueFactory(street=street, due_at=past, place="东门")
-    ResidentIssueFactory(
-        street=street, due_at=past, place="西门", state=ResidentIssue.State.CLOSED
-    )
+    ResidentIssueFactory(street=street, due_at=past, place="西门", state=ResidentIssue.State.CLOSED)
     ResidentIssueFactory(street=street, due_at=timezone.now() + datetime.timedelta(1))
 
     html = office_client.get(CHANGELIST).content.decode()
