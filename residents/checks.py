@@ -1,4 +1,7 @@
-"""System check: the public form's rate limits need a cache that all server processes share."""
+"""The public form's rate limits and its kept page (residents/places.py) need a cache that all
+server processes share. A deploy check (`check --deploy`); web servers also refuse to start
+without it (config/startup.py), while commands that serve nothing, such as makemigrations, run
+without Redis."""
 
 from django.conf import settings
 from django.core import checks
@@ -13,7 +16,7 @@ PER_PROCESS_CACHES = {
 }
 
 
-@checks.register(checks.Tags.caches)
+@checks.register(checks.Tags.caches, deploy=True)
 def check_rate_limit_cache(app_configs, **kwargs):
     backend = settings.CACHES.get("default", {}).get("BACKEND", "")
     if settings.DEBUG or backend not in PER_PROCESS_CACHES:

@@ -39,12 +39,79 @@ def _production_environ() -> dict[str, str]:
     }
 
 
-def test_app_refuses_to_start_without_secret_key_when_debug_is_off():
+def _python(code: str, **environ: str) -> subprocess.CompletedProcess:
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/")}
+    env.update(environ)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_web_server_refuses_to_start_without_secret_key_when_debug_is_off():
     # SECRET_KEY set but empty, so that a .env file cannot fill it in for this run.
-    result = _manage("check", DEBUG="0", SECRET_KEY="", DATABASE_URL=os.environ["DATABASE_URL"])
+    environ = {**_production_environ(), "SECRET_KEY": ""}
+
+    result = _python("import config.wsgi", **environ)
 
     assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+    assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
+
+
+def test_web_server_refuses_to_start_without_a_shared_cache_when_debug_is_off():
+    environ = {**_production_environ(), "REDIS_URL": ""}
+
+    result = _python("import config.wsgi", **environ)
+
+    assert result.returncode != 0
+    assert "cannot count rate limits across server processes" in result.stderr
+
+
+def test_web_server_starts_with_production_settings():
+    result = _python("import config.wsgi; print('ready')", **_production_environ())
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ready"
+
+
+def test_celery_worker_refuses_to_start_without_secret_key_when_debug_is_off():
+    environ = {**_production_environ(), "SECRET_KEY": ""}
+    celery = str(Path(sys.executable).with_name("celery"))
+
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/")}
+    result = subprocess.run(
+        [celery, "-A", "config", "worker", "--pool", "solo", "--loglevel", "warning"],
+        cwd=PROJECT_ROOT,
+        env={**env, **environ},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
+
+
+def test_commands_that_serve_nothing_run_without_secret_key_or_redis(tmp_path):
+    # What a developer or a CI step runs on a bare checkout: DEBUG off, no key, no Redis (the
+    # database only where the default SQLite file would be written).
+    result = _manage(
+        "makemigrations",
+        "--check",
+        "--dry-run",
+        DEBUG="0",
+        SECRET_KEY="",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
 
 
 def test_deploy_check_reports_nothing_with_production_settings():
