@@ -1,15 +1,13 @@
 """Forms of the public pages and of the staff's triage steps. They parse and check input;
 the services decide and write."""
 
-from collections.abc import Callable, Container
-
 from captcha.conf import settings as captcha_settings
 from captcha.fields import CaptchaField, CaptchaTextInput
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.functional import cached_property, lazy
+from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -145,17 +143,32 @@ class StreetField(forms.ChoiceField):
         return Street(pk=pk, name=name, group_id=group_id, sort_order=sort_order)
 
 
-class CommunityField(forms.TypedChoiceField):
-    """The community select. A choice is checked by key against the form's community rows
-    (`known`, set by the form) rather than by walking the grouped list of every street."""
+class CommunityField(forms.ChoiceField):
+    """The community select, grouped by street so that it works without JavaScript, listed and
+    checked from the kept community rows (residents/places.py); cleans to a Community or None."""
 
-    known: Callable[[], Container[int]] = staticmethod(lambda: ())
+    def __init__(self, **kwargs):
+        super().__init__(choices=self._community_choices, **kwargs)
+
+    @staticmethod
+    def _community_choices() -> list:
+        grouped: dict[str, list] = {}
+        for pk, name, _street_id, street_name in places.community_rows().values():
+            grouped.setdefault(street_name, []).append((pk, name))
+        return [("", _("Not sure")), *grouped.items()]
 
     def valid_value(self, value) -> bool:
         try:
-            return int(value) in self.known()
+            return int(value) in places.community_rows()
         except (TypeError, ValueError):
             return False
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return None
+        pk, name, street_id, _street_name = places.community_rows()[int(value)]
+        return Community(pk=pk, street_id=street_id, name=name)
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -206,8 +219,6 @@ class IssueForm(forms.Form):
         label=_("Community"),
         widget=PlainSelect,
         required=False,
-        coerce=int,
-        empty_value=None,
         help_text=_("Leave it empty if you are not sure."),
     )
     place = forms.CharField(
@@ -245,31 +256,7 @@ class IssueForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # A callable: read only when the list is rendered or a POST is checked, not when the
-        # public form's kept HTML (residents/places.py) stands in for the rendering.
-        self.fields["community"].choices = self._community_choices
-        self.fields["community"].known = lambda: self._communities
         self.helper = _helper()
-
-    def _community_choices(self) -> list:
-        # Communities grouped by street, so the list works without JavaScript. Plain rows kept
-        # in the shared cache, not model instances: the form is built on every GET and POST
-        # of the public form, and a few hundred instances cost more than the rest of a POST.
-        grouped: dict[str, list] = {}
-        for pk, name, _street_id, street_name in places.community_rows():
-            grouped.setdefault(street_name, []).append((pk, name))
-        return [("", _("Not sure")), *grouped.items()]
-
-    @cached_property
-    def _communities(self) -> dict[int, tuple[int, str]]:
-        return {pk: (street_id, name) for pk, name, street_id, _ in places.community_rows()}
-
-    def clean_community(self):
-        pk = self.cleaned_data.get("community")
-        if pk is None:
-            return None
-        street_id, name = self._communities[pk]
-        return Community(pk=pk, street_id=street_id, name=name)
 
     def clean_mobile(self):
         raw = self.cleaned_data.get("mobile", "").strip()

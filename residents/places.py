@@ -3,8 +3,8 @@
 The public form is the portal's busiest page: in a consultation week tens of thousands of
 residents open it. Its empty form is the same for every visitor except for the CSRF token and the
 CAPTCHA, so each server process renders it once and keeps it, with holes where those two go
-(residents/views.py fills them per request); it keeps the community list that a POST is checked
-against as well.
+(residents/views.py fills them per request); it keeps the street and community lists that a
+POST is checked against as well.
 
 What a process keeps belongs to one *version* of the places, a token in the shared cache: when
 the office changes a street or a community the token is replaced (after the change commits), and
@@ -66,11 +66,14 @@ def _keep(name, make: Callable):
     return value
 
 
-def community_rows() -> list[CommunityRow]:
-    """Every community with its street, in the order the form lists them."""
+def community_rows() -> dict[int, CommunityRow]:
+    """Every community with its street, by key, in the order the form lists them."""
     return _keep(
-        "rows",
-        lambda: list(Community.objects.values_list("pk", "name", "street_id", "street__name")),
+        "communities",
+        lambda: {
+            row[0]: row
+            for row in Community.objects.values_list("pk", "name", "street_id", "street__name")
+        },
     )
 
 
