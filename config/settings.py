@@ -38,11 +38,15 @@ INSTALLED_APPS = [
     "import_export",
     "crispy_forms",
     "crispy_bootstrap5",
+    # Lowest first, as they depend: core ← members ← opinions ← residents ← studios,
+    # consultations; portal (the demo and scale commands) sits above them all.
+    "core",
     "members",
-    "studios",
-    "consultations",
     "opinions",
     "residents",
+    "studios",
+    "consultations",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -209,7 +213,7 @@ RESIDENT_ISSUE_TRACK_RATE = env.str("RESIDENT_ISSUE_TRACK_RATE", default="30/h")
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
 RESIDENT_ISSUE_PHOTO_MAX_COUNT = 3
 RESIDENT_ISSUE_PHOTO_MAX_BYTES = env.int("RESIDENT_ISSUE_PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
-# Working days (Monday to Friday; public holidays are not modelled) allowed in each state.
+# Working days (core.workdays: public holidays and make-up days counted) allowed in each state.
 RESIDENT_ISSUE_TIME_LIMITS = {"submitted": 3, "accepted": 5, "in_progress": 15, "answered": 5}
 # Name and phone of issues closed longer ago than this are erased by a nightly task.
 RESIDENT_ISSUE_RETENTION_DAYS = env.int("RESIDENT_ISSUE_RETENTION_DAYS", default=730)

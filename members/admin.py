@@ -23,27 +23,26 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
-from . import selectors, services
-from .admin_scoping import (
+from core.admin_scoping import (
     ScopedAdminMixin,
+    register_scope,
     scoped_related_filter,
     sees_everything,
 )
-from .models import (
-    Activity,
-    ActivityPhoto,
-    Attendance,
-    Group,
-    Member,
-    ReminderLog,
-    Sector,
-    User,
-)
+from core.models import ReminderLog
+
+from . import selectors, services
+from .models import Activity, ActivityPhoto, Attendance, Group, Member, Sector, User
 from .phones import MOBILE_RE, mask_mobile, normalize_mobile
 from .resources import ActivityResource, MemberResource, roster_template_xlsx
 from .selectors import groups_visible_to
 
 FULL_MOBILE = "members.view_full_mobile"
+
+register_scope(Group, selectors.groups_visible_to)
+register_scope(Member, selectors.members_visible_to)
+register_scope(Activity, selectors.activities_visible_to)
+register_scope(Attendance, selectors.attendances_visible_to)
 
 #: Member fields that member_create takes (the login is made by the service).
 MEMBER_CREATE_FIELDS = frozenset(

@@ -265,20 +265,3 @@ class ActivityPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.caption or self.image.name
-
-
-class ReminderLog(models.Model):
-    """One reminder sent. The unique key makes a retried or duplicated task send nothing twice."""
-
-    key = models.CharField(_("key"), max_length=200, unique=True)
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE
-    )
-    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("reminder sent")
-        verbose_name_plural = _("reminders sent")
-
-    def __str__(self) -> str:
-        return self.key

@@ -1,5 +1,5 @@
 """Scale data for the members app: sectors, groups, members with logins, activities and
-attendance. Called by `manage.py seed_scale` (members/management/commands/seed_scale.py).
+attendance. Called by `manage.py seed_scale` (portal/management/commands/seed_scale.py).
 
 Rows go in through PostgreSQL's COPY: a million rows take seconds, not the hours that
 one INSERT per row would.

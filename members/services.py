@@ -11,8 +11,10 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from core.models import ReminderLog
+
 from . import roles
-from .models import Attendance, Member, ReminderLog, User
+from .models import Attendance, Member, User
 from .phones import normalize_mobile
 
 logger = logging.getLogger(__name__)

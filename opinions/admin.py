@@ -5,17 +5,11 @@ a small form page that calls one service, so the admin can never bypass a transi
 Liaison staff see only the items of their groups' members (ScopedAdminMixin).
 """
 
-from dataclasses import dataclass
-from typing import Any
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Q, Subquery
-from django.http import Http404, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
@@ -24,9 +18,12 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import XLSX
 from import_export.forms import ExportForm
 
+from core.admin_display import due_with_mark
+from core.admin_scoping import ScopedAdminMixin, register_scope, scoped_related_filter
+from core.admin_steps import Step, StepsAdminMixin
+from core.models import Notification, TimelineEntry
+from core.workflow import TransitionRefused
 from members import roles
-from members.admin_display import due_with_mark
-from members.admin_scoping import ScopedAdminMixin, register_scope, scoped_related_filter
 from members.models import Member
 from members.phones import MOBILE_RE, mask_mobile
 
@@ -42,7 +39,6 @@ from .forms import (
     KeyProposalForm,
     NotFileForm,
     StaffProposalReplyForm,
-    apply_service_error,
 )
 from .models import (
     AdoptionLevel,
@@ -52,17 +48,13 @@ from .models import (
     DeclineReason,
     Department,
     LeaderInstruction,
-    Notification,
     OpinionReport,
     Proposal,
     ProposalReply,
     ReportAdoption,
-    TimelineEntry,
 )
 from .resources import OpinionReportResource, ProposalResource
-from .services import proposals as proposal_steps
-from .services import reports as report_steps
-from .workflow import TransitionRefused
+from .workflow import PROPOSAL, REPORT
 
 register_scope(OpinionReport, selectors.reports_visible_to)
 register_scope(Proposal, selectors.proposals_visible_to)
@@ -72,56 +64,43 @@ ProposalState = Proposal.State
 
 
 # --- Steps -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Step:
-    """One step offered on a change page: a form (or a plain button) that calls one service."""
-
-    name: str
-    label: Any
-    states: tuple[str, ...]
-    run: Any  # (obj, actor, cleaned_data) -> obj
-    form: type[forms.Form] | None = None
-    initial: Any = None  # obj -> dict
-    primary: bool = False
-
+# Each step is open in the from-states of the edge it takes (opinions/workflow.py).
 
 REPORT_STEPS = (
     Step(
         "review",
+        "review_started",
         _("Start review"),
-        (ReportState.SUBMITTED,),
         lambda r, actor, data: services.opinion_report_start_review(report=r, actor=actor),
         primary=True,
     ),
     Step(
         "adopt",
+        "adopted",
         _("Adopt at a level"),
-        tuple(report_steps.ADOPTABLE),
         lambda r, actor, data: services.opinion_report_adopt(report=r, actor=actor, **data),
         AdoptForm,
         primary=True,
     ),
     Step(
         "forward",
+        "forwarded",
         _("Forward to a department"),
-        tuple(report_steps.FORWARDABLE),
         lambda r, actor, data: services.opinion_report_forward(report=r, actor=actor, **data),
         ForwardForm,
         primary=True,
     ),
     Step(
         "decline",
+        "declined",
         _("Do not adopt"),
-        tuple(report_steps.DECLINABLE),
         lambda r, actor, data: services.opinion_report_decline(report=r, actor=actor, **data),
         DeclineForm,
     ),
     Step(
         "edit",
+        "edited_with_consent",
         _("Edit with the author's consent"),
-        tuple(report_steps.EDITABLE_WITH_CONSENT),
         lambda r, actor, data: services.opinion_report_edit_with_consent(
             report=r, actor=actor, **data
         ),
@@ -130,8 +109,8 @@ REPORT_STEPS = (
     ),
     Step(
         "instruction",
+        "instruction",
         _("Record a leader's instruction"),
-        tuple(report_steps.INSTRUCTABLE),
         lambda r, actor, data: services.opinion_report_record_instruction(
             report=r, actor=actor, **data
         ),
@@ -139,15 +118,15 @@ REPORT_STEPS = (
     ),
     Step(
         "feedback",
+        "replied",
         _("Record the department's feedback"),
-        (ReportState.FORWARDED,),
         lambda r, actor, data: services.opinion_report_reply(report=r, actor=actor, **data),
         FeedbackForm,
     ),
     Step(
         "close",
+        "closed",
         _("Close"),
-        tuple(report_steps.CLOSABLE),
         lambda r, actor, data: services.opinion_report_close(report=r, actor=actor),
     ),
 )
@@ -155,73 +134,54 @@ REPORT_STEPS = (
 PROPOSAL_STEPS = (
     Step(
         "file",
+        "filed",
         _("File the proposal"),
-        (ProposalState.SUBMITTED,),
         lambda p, actor, data: services.proposal_file(proposal=p, actor=actor),
         primary=True,
     ),
     Step(
         "not-file",
+        "not_filed",
         _("Do not file: turn into a suggestion"),
-        (ProposalState.SUBMITTED,),
         lambda p, actor, data: services.proposal_not_file(proposal=p, actor=actor, **data),
         NotFileForm,
     ),
     Step(
         "assign",
+        "assigned",
         _("Assign to handling units"),
-        (ProposalState.FILED,),
         lambda p, actor, data: services.proposal_assign(proposal=p, actor=actor, **data),
         AssignForm,
         primary=True,
     ),
     Step(
         "key",
+        "marked_key",
         _("Make it a key proposal"),
-        tuple(proposal_steps.KEY_MARKABLE),
         lambda p, actor, data: services.proposal_mark_key(proposal=p, actor=actor, **data),
         KeyProposalForm,
     ),
     Step(
         "reply",
+        "replied",
         _("Record the lead unit's reply"),
-        tuple(proposal_steps.AWAITING_REPLY),
         lambda p, actor, data: services.proposal_reply(proposal=p, actor=actor, **data),
         StaffProposalReplyForm,
     ),
     Step(
         "close",
+        "closed",
         _("Close"),
-        tuple(proposal_steps.CLOSABLE),
         lambda p, actor, data: services.proposal_close(proposal=p, actor=actor),
     ),
 )
 
 
-class StepsAdminMixin:
-    """A read-only change page with a panel of the steps possible now, each on its own page."""
-
-    steps: tuple[Step, ...] = ()
-    change_form_template = "admin/opinions/change_form.html"
-
-    class Media:
-        css = {"all": ["opinions/admin.css"]}
-
-    def _url_name(self, view: str) -> str:
-        return f"{self.opts.app_label}_{self.opts.model_name}_{view}"
-
-    def get_urls(self):
-        return [
-            path(
-                "<path:object_id>/step/<str:step>/",
-                self.admin_site.admin_view(self.step_view),
-                name=self._url_name("step"),
-            ),
-            *super().get_urls(),
-        ]
+class ReadOnlyStepsAdminMixin(StepsAdminMixin):
+    """Reports and proposals are written by members on their pages (other apps create them
+    through the services): the admin only reads them and takes steps."""
 
     def has_add_permission(self, request):
-        # Members write drafts on their pages; other apps create them through the services.
         return False
 
     def has_delete_permission(self, request, obj=None):
@@ -231,67 +191,6 @@ class StepsAdminMixin:
         return [
             name for fieldset in self.get_fieldsets(request, obj) for name in fieldset[1]["fields"]
         ]
-
-    def steps_for(self, obj) -> list[Step]:
-        return [step for step in self.steps if obj.state in step.states]
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id)
-        extra_context = {
-            **(extra_context or {}),
-            "show_save": False,
-            "show_save_and_continue": False,
-            "show_save_and_add_another": False,
-            "show_delete": False,
-        }
-        if obj is not None and self.has_change_permission(request, obj):
-            extra_context["steps"] = [
-                (step, reverse(f"admin:{self._url_name('step')}", args=[obj.pk, step.name]))
-                for step in self.steps_for(obj)
-            ]
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def step_view(self, request, object_id, step):
-        obj = self.get_object(request, object_id)
-        chosen = next((s for s in self.steps if s.name == step), None)
-        if obj is None or chosen is None:
-            raise Http404
-        if not self.has_change_permission(request, obj):
-            raise PermissionDenied
-        change_url = reverse(f"admin:{self._url_name('change')}", args=[obj.pk])
-        form = None
-        if chosen.form is not None:
-            initial = chosen.initial(obj) if chosen.initial else None
-            form = chosen.form(request.POST or None, initial=initial)
-        if request.method == "POST" and (form is None or form.is_valid()):
-            try:
-                chosen.run(obj, request.user, form.cleaned_data if form else {})
-            except TransitionRefused as error:
-                messages.error(request, error.message)
-                return HttpResponseRedirect(change_url)
-            except ValidationError as error:
-                if form is None:
-                    messages.error(request, " ".join(error.messages))
-                    return HttpResponseRedirect(change_url)
-                apply_service_error(form, error)
-            else:
-                messages.success(
-                    request, gettext("Done: %(step)s.") % {"step": str(chosen.label).lower()}
-                )
-                return HttpResponseRedirect(change_url)
-        if form is None:
-            return HttpResponseRedirect(change_url)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": obj,
-            "title": chosen.label,
-            "subtitle": str(obj),
-            "step": chosen,
-            "form": form,
-            "change_url": change_url,
-        }
-        return TemplateResponse(request, "admin/opinions/step_form.html", context)
 
 
 # --- Filters -----------------------------------------------------------------------------------
@@ -424,7 +323,10 @@ class OpinionExportMixin(ExportMixin):
 
 
 @admin.register(OpinionReport)
-class OpinionReportAdmin(ScopedAdminMixin, StepsAdminMixin, OpinionExportMixin, admin.ModelAdmin):
+class OpinionReportAdmin(
+    ScopedAdminMixin, ReadOnlyStepsAdminMixin, OpinionExportMixin, admin.ModelAdmin
+):
+    workflow = REPORT
     steps = REPORT_STEPS
     resource_classes = [OpinionReportResource]
     list_display = (
@@ -551,7 +453,10 @@ class OpinionReportAdmin(ScopedAdminMixin, StepsAdminMixin, OpinionExportMixin, 
 
 
 @admin.register(Proposal)
-class ProposalAdmin(ScopedAdminMixin, StepsAdminMixin, OpinionExportMixin, admin.ModelAdmin):
+class ProposalAdmin(
+    ScopedAdminMixin, ReadOnlyStepsAdminMixin, OpinionExportMixin, admin.ModelAdmin
+):
+    workflow = PROPOSAL
     steps = PROPOSAL_STEPS
     resource_classes = [ProposalResource]
     list_display = (

@@ -1,4 +1,6 @@
-from .models import Department, Notification
+from core.models import Notification
+
+from .models import Department
 
 
 def notifications(request):

@@ -11,6 +11,7 @@ import datetime
 from django.db.models import Max
 from django.utils import timezone
 
+from core.models import Notification, TimelineEntry
 from members.models import User
 
 from . import services
@@ -20,10 +21,8 @@ from .models import (
     CommitteeSession,
     DeclineReason,
     Department,
-    Notification,
     OpinionReport,
     Proposal,
-    TimelineEntry,
 )
 from .selectors import timeline_of
 from .services.proposals import assign_note

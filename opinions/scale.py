@@ -7,9 +7,10 @@ from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 
+from core.models import TimelineEntry
 from members.scale import ScaleContext, copy_rows, last_ids
 
-from .models import CommitteeSession, Department, OpinionReport, Proposal, TimelineEntry
+from .models import CommitteeSession, Department, OpinionReport, Proposal
 from .models.common import Category
 
 # Report states that need nothing else set (forwarded needs a department and a deadline).

@@ -3,19 +3,12 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 
+from core.models import Notification, TimelineEntry
 from members import roles
 from members.models import Group, Member, User
 from members.selectors import groups_visible_to, members_visible_to
 
-from .models import (
-    Attachment,
-    Department,
-    Notification,
-    OpinionReport,
-    Proposal,
-    ReportAdoption,
-    TimelineEntry,
-)
+from .models import Attachment, Department, OpinionReport, Proposal, ReportAdoption
 
 ReportCoauthor = OpinionReport.coauthors.through
 ProposalCosigner = Proposal.cosigners.through
@@ -177,9 +170,7 @@ def department_inbox(user) -> tuple[list[OpinionReport], list[Proposal]]:
         .annotate(done=report_waiting)
         .order_by("done", "reply_due", "-pk")
     )
-    proposal_waiting = Case(
-        When(state__in=[Proposal.State.ASSIGNED, Proposal.State.REHANDLING], then=0), default=1
-    )
+    proposal_waiting = Case(When(state__in=Proposal.AWAITING_REPLY, then=0), default=1)
     proposals = (
         department_proposals(user)
         .select_related("session", "lead_department", "proposer", "group")

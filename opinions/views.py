@@ -17,16 +17,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.forms import apply_service_error
+from core.models import Notification
+from core.workflow import TransitionRefused
+
 from . import selectors, services
 from .forms import (
     DepartmentReplyForm,
     EvaluationForm,
     ProposalForm,
     ReportForm,
-    apply_service_error,
 )
-from .models import Attachment, Notification, OpinionReport, Proposal
-from .workflow import TransitionRefused
+from .models import Attachment, OpinionReport, Proposal
 
 CONTENT_TYPES = {
     Attachment.Kind.PDF: "application/pdf",
@@ -455,7 +457,7 @@ def department_proposal(request: HttpRequest, pk: int) -> HttpResponse:
     mine = set(selectors.departments_of(request.user).values_list("pk", flat=True))
     is_lead = proposal.lead_department_id in mine
     co_department = next((d for d in proposal.co_departments.all() if d.pk in mine), None)
-    awaiting = proposal.state in (Proposal.State.ASSIGNED, Proposal.State.REHANDLING)
+    awaiting = proposal.awaits_reply
     form = DepartmentReplyForm(request.POST or None) if awaiting else None
     if form is not None and request.method == "POST" and form.is_valid():
         text = form.cleaned_data["text"]

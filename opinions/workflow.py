@@ -1,119 +1,237 @@
-"""The one way state changes: claim the row, check the actor and the state, write the new
-state and a timeline row in one transaction, and queue side effects after commit.
+"""The states' edges of opinion reports and proposals, declared once.
 
-Reports, proposals and resident issues each define one transition function per edge in their
-services; those functions all go through `transition()` below.
+The services take each step through `core.workflow.run_edge`; the admin step panel and the
+member and department pages read the same declaration.
 """
 
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from django.utils.translation import gettext_lazy as _
 
-from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
-from django.utils.translation import gettext as _
+from core.workflow import Edge, Guard, Workflow, register
 
-from .models import TimelineEntry
+from . import selectors
+from .models import CommitteeSession, Department, OpinionReport, Proposal
 
-M = TypeVar("M", bound=models.Model)
-
-
-class TransitionRefused(Exception):
-    """A step that is not allowed now, or not for this person. Carries a translated message."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+ReportState = OpinionReport.State
+ProposalState = Proposal.State
 
 
-def refuse_unless(condition: bool, message: str) -> None:
-    if not condition:
-        raise TransitionRefused(message)
+# --- Who may act ------------------------------------------------------------------------------
 
 
-def timeline_add(
-    *,
-    subject: models.Model,
-    actor,
-    action: str,
-    from_state: str = "",
-    to_state: str = "",
-    note: str = "",
-    actor_label: str = "",
-    is_public: bool = False,
-) -> TimelineEntry:
-    """Append a timeline row for `subject`; call inside the transaction of the change."""
-    return TimelineEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(subject),
-        object_id=subject.pk,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=actor_label,
-        note=note,
-        is_public=is_public,
+def reviewer(actor, subject) -> bool:
+    """Office staff, or liaison staff whose groups include the item's members."""
+    return selectors.may_review(actor, subject)
+
+
+def handles_department(actor, department_id: int | None) -> bool:
+    return (
+        department_id is not None
+        and Department.handlers.through.objects.filter(
+            department_id=department_id, user_id=actor.pk
+        ).exists()
     )
 
 
-def transition(
-    *,
-    subject: M,
-    actor,
-    action: str,
-    allowed_from: Iterable[str],
-    to_state: str | Callable[[M], str | None] | None,
-    may_act: Callable[[M], bool] | None = None,
-    updates: dict[str, Any] | Callable[[M], dict[str, Any]] | None = None,
-    note: str | Callable[[M], str] = "",
-    actor_label: str | Callable[[M], str] = "",
-    is_public: bool = False,
-    state_field: str = "state",
-    after: Callable[[M], None] | None = None,
-) -> M:
-    """Move `subject` from one of `allowed_from` to `to_state` (None: state unchanged).
+def is_author(actor, report: OpinionReport) -> bool:
+    member = selectors.member_of(actor)
+    return member is not None and report.author_id == member.pk
 
-    Locks the row (SELECT … FOR UPDATE) so that two people acting at once cannot both succeed:
-    the second one sees the new state and is refused. `may_act` checks the actor against the
-    locked row. `updates` are further fields written with the state. `after` runs inside the
-    transaction (for notifications and other rows that belong to the same step). Raises
-    TransitionRefused and writes nothing when the step is not allowed.
 
-    `to_state`, `updates`, `note` and `actor_label` may be functions of the locked row, for
-    steps whose outcome depends on what the row holds once claimed (an evaluation that sends a
-    proposal back only once; an edit that logs the text it replaced). They run after the
-    checks, before anything is written; they may raise TransitionRefused too.
-    """
-    allowed = set(allowed_from)
-    with transaction.atomic():
-        locked = type(subject)._default_manager.select_for_update().get(pk=subject.pk)
-        if may_act is not None and not may_act(locked):
-            raise TransitionRefused(_("You are not allowed to do this."))
-        current = getattr(locked, state_field)
-        if current not in allowed:
-            label = getattr(locked, f"get_{state_field}_display", lambda: current)()
-            raise TransitionRefused(
-                _("This step is not possible while the item is “%(state)s”.") % {"state": label}
-            )
-        new_state = to_state(locked) if callable(to_state) else to_state
-        fields = dict((updates(locked) if callable(updates) else updates) or {})
-        note_text = note(locked) if callable(note) else note
-        label = actor_label(locked) if callable(actor_label) else actor_label
-        if new_state is not None:
-            fields[state_field] = new_state
-        for name, value in fields.items():
-            setattr(locked, name, value)
-        if fields:
-            locked.save(update_fields=list(fields))
-        timeline_add(
-            subject=locked,
-            actor=actor,
-            action=action,
-            from_state=current,
-            to_state=new_state if new_state is not None else current,
-            note=note_text,
-            actor_label=label,
-            is_public=is_public,
-        )
-        if after is not None:
-            after(locked)
-    return locked
+def is_owner(actor, proposal: Proposal) -> bool:
+    return selectors.is_proposal_owner(selectors.member_of(actor), proposal)
+
+
+# --- Opinion reports --------------------------------------------------------------------------
+
+REPORT = register(
+    Workflow(
+        model=OpinionReport,
+        edges=(
+            Edge(
+                "edited",
+                _("draft edited"),
+                (ReportState.DRAFT,),
+                may_act=lambda actor, r: is_author(actor, r) or reviewer(actor, r),
+            ),
+            Edge(
+                "submitted",
+                _("submitted"),
+                (ReportState.DRAFT,),
+                ReportState.SUBMITTED,
+                may_act=is_author,
+                public=True,
+            ),
+            Edge(
+                "review_started",
+                _("review started"),
+                (ReportState.SUBMITTED,),
+                ReportState.IN_REVIEW,
+                may_act=reviewer,
+            ),
+            Edge(
+                "edited_with_consent",
+                _("edited by the office with the author's consent"),
+                (ReportState.SUBMITTED, ReportState.IN_REVIEW),
+                may_act=reviewer,
+            ),
+            # The first adoption moves a report in review to "adopted"; a report can then
+            # climb (city, province, national) in the later states, which it keeps.
+            Edge(
+                "adopted",
+                _("adopted"),
+                (
+                    ReportState.IN_REVIEW,
+                    ReportState.ADOPTED,
+                    ReportState.FORWARDED,
+                    ReportState.FEEDBACK,
+                ),
+                ReportState.ADOPTED,
+                also_to=(None,),
+                may_act=reviewer,
+                public=True,
+            ),
+            Edge(
+                "forwarded",
+                _("forwarded to a department"),
+                (ReportState.IN_REVIEW, ReportState.ADOPTED),
+                ReportState.FORWARDED,
+                may_act=reviewer,
+                public=True,
+            ),
+            Edge(
+                "declined",
+                _("not adopted"),
+                (ReportState.SUBMITTED, ReportState.IN_REVIEW),
+                ReportState.DECLINED,
+                may_act=reviewer,
+                public=True,
+            ),
+            Edge(
+                "instruction",
+                _("leader's instruction"),
+                (
+                    ReportState.IN_REVIEW,
+                    ReportState.ADOPTED,
+                    ReportState.FORWARDED,
+                    ReportState.FEEDBACK,
+                ),
+                may_act=reviewer,
+            ),
+            Edge(
+                "replied",
+                _("department replied"),
+                (ReportState.FORWARDED,),
+                ReportState.FEEDBACK,
+                may_act=lambda actor, r: (
+                    handles_department(actor, r.department_id) or reviewer(actor, r)
+                ),
+                public=True,
+            ),
+            Edge(
+                "closed",
+                _("closed"),
+                (ReportState.ADOPTED, ReportState.FEEDBACK, ReportState.DECLINED),
+                ReportState.CLOSED,
+                may_act=reviewer,
+                public=True,
+            ),
+        ),
+        other_actions={"created": _("created")},
+    )
+)
+
+
+# --- Proposals --------------------------------------------------------------------------------
+
+SESSION_OPEN = Guard(
+    "session_open",
+    lambda proposal: CommitteeSession.objects.filter(is_current=True).exists(),
+    _("No committee session is open for proposals; ask the committee office."),
+)
+
+PROPOSAL = register(
+    Workflow(
+        model=Proposal,
+        edges=(
+            Edge(
+                "edited",
+                _("draft edited"),
+                (ProposalState.DRAFT,),
+                may_act=lambda actor, p: is_owner(actor, p) or reviewer(actor, p),
+            ),
+            Edge(
+                "submitted",
+                _("submitted"),
+                (ProposalState.DRAFT,),
+                ProposalState.SUBMITTED,
+                may_act=is_owner,
+                guards=(SESSION_OPEN,),
+                public=True,
+            ),
+            Edge(
+                "filed",
+                _("filed"),
+                (ProposalState.SUBMITTED,),
+                ProposalState.FILED,
+                may_act=reviewer,
+                public=True,
+            ),
+            Edge(
+                "not_filed",
+                _("not filed, turned into a suggestion"),
+                (ProposalState.SUBMITTED,),
+                ProposalState.NOT_FILED,
+                may_act=reviewer,
+                public=True,
+            ),
+            Edge(
+                "assigned",
+                _("assigned to handling units"),
+                (ProposalState.FILED,),
+                ProposalState.ASSIGNED,
+                may_act=reviewer,
+                public=True,
+            ),
+            Edge(
+                "marked_key",
+                _("made a key proposal"),
+                (ProposalState.FILED, *Proposal.AWAITING_REPLY, ProposalState.REPLIED),
+                may_act=reviewer,
+            ),
+            Edge(
+                "replied",
+                _("department replied"),
+                Proposal.AWAITING_REPLY,
+                ProposalState.REPLIED,
+                may_act=lambda actor, p: (
+                    handles_department(actor, p.lead_department_id) or reviewer(actor, p)
+                ),
+                public=True,
+            ),
+            # Who may act depends on the co-handling unit named: the service checks it.
+            Edge(
+                "co_replied",
+                _("co-handling unit gave its opinion"),
+                Proposal.AWAITING_REPLY,
+            ),
+            # Unsatisfied the first time: back to the units for re-handling.
+            Edge(
+                "evaluated",
+                _("proposer evaluated the reply"),
+                (ProposalState.REPLIED,),
+                ProposalState.EVALUATED,
+                also_to=(ProposalState.REHANDLING,),
+                may_act=is_owner,
+            ),
+            Edge(
+                "closed",
+                _("closed"),
+                (ProposalState.EVALUATED, ProposalState.REPLIED, ProposalState.NOT_FILED),
+                ProposalState.CLOSED,
+                may_act=reviewer,
+                public=True,
+            ),
+        ),
+        other_actions={"created": _("created")},
+    )
+)

@@ -19,10 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
-from members.admin_display import due_with_mark
-from members.admin_scoping import ScopedAdminMixin, register_scope
+from core.admin_display import due_with_mark
+from core.admin_scoping import ScopedAdminMixin, register_scope
+from core.admin_steps import Step, StepsAdminMixin
+from core.workflow import TransitionRefused
 from opinions.models import Category as OpinionCategory
-from opinions.workflow import TransitionRefused
 
 from . import selectors, services
 from .forms import (
@@ -44,6 +45,7 @@ from .models import (
     Street,
 )
 from .resources import ResidentIssueResource
+from .workflow import ISSUE
 
 State = ResidentIssue.State
 
@@ -177,34 +179,41 @@ class IssueLinkInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', url, target)
 
 
-# The steps offered on the change page, by state: (step, form, title).
-STEPS = {
-    "accept": (NoteForm, _("Accept")),
-    "route": (RouteForm, _("Hand on to a group or member")),
-    "convert": (ConvertForm, _("Turn into a draft report or proposal")),
-    "answer": (ReplyForm, _("Answer the resident")),
-    "close": (ReplyForm, _("Close with a public reply")),
-    "merge": (MergeForm, _("Merge into another issue")),
-    "note": (RequiredNoteForm, _("Add an internal note")),
-}
-STEPS_BY_STATE = {
-    State.SUBMITTED: ["accept", "close", "merge", "note"],
-    State.ACCEPTED: ["route", "convert", "answer", "close", "merge", "note"],
-    State.IN_PROGRESS: ["route", "convert", "answer", "close", "merge", "note"],
-    State.ANSWERED: ["close", "merge", "note"],
-    State.CLOSED: ["note"],
-    State.MERGED: ["note"],
-}
+def _with_user(request, issue) -> dict:
+    return {"user": request.user}
 
 
-def _run_step(step: str, *, issue: ResidentIssue, actor, data: dict) -> None:
-    if step == "accept":
-        services.issue_accept(issue=issue, actor=actor, note=data["note"])
-    elif step == "route":
-        kind, target = data["destination"]
-        services.issue_route(issue=issue, actor=actor, kind=kind, target=target, note=data["note"])
-    elif step == "convert":
-        services.issue_convert(
+# The steps of the triage panel; each is open in the from-states of its edge
+# (residents/workflow.py).
+STEPS = (
+    Step(
+        "accept",
+        "issue_accept",
+        _("Accept"),
+        lambda issue, actor, data: services.issue_accept(
+            issue=issue, actor=actor, note=data["note"]
+        ),
+        NoteForm,
+    ),
+    Step(
+        "route",
+        "issue_route",
+        _("Hand on to a group or member"),
+        lambda issue, actor, data: services.issue_route(
+            issue=issue,
+            actor=actor,
+            kind=data["destination"][0],
+            target=data["destination"][1],
+            note=data["note"],
+        ),
+        RouteForm,
+        form_kwargs=_with_user,
+    ),
+    Step(
+        "convert",
+        "issue_convert",
+        _("Turn into a draft report or proposal"),
+        lambda issue, actor, data: services.issue_convert(
             issue=issue,
             actor=actor,
             kind=data["kind"],
@@ -213,34 +222,59 @@ def _run_step(step: str, *, issue: ResidentIssue, actor, data: dict) -> None:
             title=data["title"],
             category=data["category"],
             note=data["note"],
-        )
-    elif step == "answer":
-        services.issue_answer(issue=issue, actor=actor, reply=data["reply"])
-    elif step == "close":
-        services.issue_close(issue=issue, actor=actor, reply=data["reply"])
-    elif step == "merge":
-        services.issue_merge(issue=issue, into=data["into"], actor=actor, note=data["note"])
-    elif step == "note":
-        services.issue_note_add(issue=issue, actor=actor, note=data["note"])
-    else:  # pragma: no cover - STEPS guards the names
-        raise Http404
-
-
-def _step_form(step: str, request, issue: ResidentIssue, data=None):
-    form_class = STEPS[step][0]
-    kwargs = {"prefix": step}
-    if form_class in (RouteForm, ConvertForm):
-        kwargs["user"] = request.user
-    if form_class is ConvertForm and data is None:
-        kwargs["initial"] = {
+        ),
+        ConvertForm,
+        initial=lambda issue: {
             "title": issue.place,
             "category": OPINION_CATEGORY_FOR.get(issue.category, OpinionCategory.OTHER),
-        }
-    return form_class(data, **kwargs)
+        },
+        form_kwargs=_with_user,
+    ),
+    Step(
+        "answer",
+        "issue_answer",
+        _("Answer the resident"),
+        lambda issue, actor, data: services.issue_answer(
+            issue=issue, actor=actor, reply=data["reply"]
+        ),
+        ReplyForm,
+    ),
+    Step(
+        "close",
+        "issue_close",
+        _("Close with a public reply"),
+        lambda issue, actor, data: services.issue_close(
+            issue=issue, actor=actor, reply=data["reply"]
+        ),
+        ReplyForm,
+    ),
+    Step(
+        "merge",
+        "issue_merge",
+        _("Merge into another issue"),
+        lambda issue, actor, data: services.issue_merge(
+            issue=issue, into=data["into"], actor=actor, note=data["note"]
+        ),
+        MergeForm,
+    ),
+    Step(
+        "note",
+        "issue_note",
+        _("Add an internal note"),
+        lambda issue, actor, data: services.issue_note_add(
+            issue=issue, actor=actor, note=data["note"]
+        ),
+        RequiredNoteForm,
+    ),
+)
 
 
 @admin.register(ResidentIssue)
-class ResidentIssueAdmin(ScopedAdminMixin, ExportMixin, admin.ModelAdmin):
+class ResidentIssueAdmin(ScopedAdminMixin, StepsAdminMixin, ExportMixin, admin.ModelAdmin):
+    workflow = ISSUE
+    steps = STEPS
+    # Staff triage many issues in a row: every open step's form is on the change page.
+    inline_step_forms = True
     list_display = (
         "tracking_code",
         "created_at",
@@ -346,11 +380,6 @@ class ResidentIssueAdmin(ScopedAdminMixin, ExportMixin, admin.ModelAdmin):
         wrap = self.admin_site.admin_view
         return [
             path(
-                "<path:object_id>/step/<slug:step>/",
-                wrap(self.step_view),
-                name=f"{prefix}_step",
-            ),
-            path(
                 "<path:object_id>/phone/",
                 wrap(self.phone_view),
                 name=f"{prefix}_phone",
@@ -371,31 +400,6 @@ class ResidentIssueAdmin(ScopedAdminMixin, ExportMixin, admin.ModelAdmin):
 
     def _change_url(self, issue) -> str:
         return reverse("admin:residents_residentissue_change", args=[issue.pk])
-
-    def step_view(self, request, object_id, step):
-        if request.method != "POST":
-            return HttpResponseRedirect(reverse("admin:residents_residentissue_changelist"))
-        if step not in STEPS:
-            raise Http404
-        issue = self._issue_or_404(request, object_id)
-        if not self.has_change_permission(request, issue):
-            raise PermissionDenied
-        form = _step_form(step, request, issue, data=request.POST)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-            return HttpResponseRedirect(self._change_url(issue))
-        try:
-            _run_step(step, issue=issue, actor=request.user, data=form.cleaned_data)
-        except TransitionRefused as refused:
-            messages.error(request, refused.message)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, gettext("Done: %(step)s.") % {"step": STEPS[step][1]})
-        return HttpResponseRedirect(self._change_url(issue))
 
     def phone_view(self, request, object_id):
         """The whole number, on a page of its own, after a POST that is logged."""
@@ -444,21 +448,10 @@ class ResidentIssueAdmin(ScopedAdminMixin, ExportMixin, admin.ModelAdmin):
         issue = self.get_object(request, object_id)
         extra_context = dict(extra_context or {})
         if issue is not None:
-            can_change = self.has_change_permission(request, issue)
-            steps = STEPS_BY_STATE.get(issue.state, []) if can_change else []
             presets = list(PresetReply.objects.filter(is_active=True))
             extra_context.update(
                 {
                     "issue": issue,
-                    "step_forms": [
-                        (
-                            step,
-                            STEPS[step][1],
-                            _step_form(step, request, issue),
-                            reverse("admin:residents_residentissue_step", args=[issue.pk, step]),
-                        )
-                        for step in steps
-                    ],
                     "preset_texts": {str(preset.pk): preset.text for preset in presets},
                     "duplicates": selectors.possible_duplicates(issue)
                     if issue.state in ResidentIssue.OPEN_STATES
@@ -468,9 +461,6 @@ class ResidentIssueAdmin(ScopedAdminMixin, ExportMixin, admin.ModelAdmin):
                     "can_see_phone": bool(issue.mobile)
                     and request.user.has_perm(services.PHONE_PERMISSION),
                     "phone_url": reverse("admin:residents_residentissue_phone", args=[issue.pk]),
-                    "show_save": False,
-                    "show_save_and_continue": False,
-                    "show_save_and_add_another": False,
                 }
             )
         return super().change_view(request, object_id, form_url, extra_context)

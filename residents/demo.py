@@ -11,8 +11,8 @@ import datetime
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from core.models import TimelineEntry
 from members.models import Group, Member, User
-from opinions.models import TimelineEntry
 
 from . import services
 from .models import Community, PresetReply, ResidentIssue, Street

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 
+from core.models import TimelineEntry
 from members.scale import ScaleContext, copy_rows, last_ids
-from opinions.models import TimelineEntry
 
 from .models import TRACKING_CODE_ALPHABET, TRACKING_CODE_LENGTH, Community, ResidentIssue, Street
 from .timelimits import due_at_for

@@ -10,9 +10,9 @@ from django.db import connection
 from django.db.models import Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 
+from core.models import TimelineEntry
 from members import roles
 from members.selectors import groups_visible_to, members_visible_to
-from opinions.models import TimelineEntry
 
 from . import targets
 from .models import TRACKING_CODE_ALPHABET, TRACKING_CODE_LENGTH, IssueLink, ResidentIssue

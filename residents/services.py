@@ -1,6 +1,6 @@
-"""Writes for resident issues. Every state change is one function per edge, built on
-opinions.workflow.transition (claim the row, check actor and state, write the state and a
-timeline row, in one transaction).
+"""Writes for resident issues. Every state change is one function per edge declared in
+residents/workflow.py, taken through core.workflow.run_edge (claim the row, check actor, state
+and guards, write the state and a timeline row, in one transaction).
 
 Timeline rows marked public appear on the resident's tracking page, so their wording is
 written for residents, in the portal's language; what staff note for each other stays internal.
@@ -19,12 +19,11 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.notifications import notify
+from core.workflow import TransitionRefused, refuse_unless, run_edge, timeline_add
 from members.models import Group, Member, User
 from members.phones import normalize_mobile
 from members.selectors import groups_visible_to, members_visible_to
-from opinions.models.common import register_actions
-from opinions.notifications import notify
-from opinions.workflow import TransitionRefused, refuse_unless, timeline_add, transition
 
 from . import selectors
 from .models import (
@@ -42,26 +41,11 @@ from .models import (
 )
 from .targets import TARGET_KINDS
 from .timelimits import due_at_for
+from .workflow import ISSUE, may_triage
 
 State = ResidentIssue.State
 
-register_actions(
-    {
-        "issue_submit": _("issue received"),
-        "issue_accept": _("issue accepted"),
-        "issue_route": _("handed on"),
-        "issue_convert": _("taken up by a member"),
-        "issue_answer": _("answered"),
-        "issue_close": _("closed"),
-        "issue_merge": _("merged with the same matter"),
-        "issue_absorb": _("another issue merged into this one"),
-        "issue_feedback": _("resident said whether it was solved"),
-        "issue_note": _("internal note"),
-    }
-)
-
 TRACKING_CODE_ATTEMPTS = 5
-TRIAGE_PERMISSION = "residents.change_residentissue"
 PHONE_PERMISSION = "residents.view_resident_phone"
 
 
@@ -69,15 +53,6 @@ def _public(text_factory) -> str:
     """Public wording is stored in the portal's language whatever the staff browser speaks."""
     with translation.override(settings.LANGUAGE_CODE):
         return str(text_factory())
-
-
-def _may_triage(actor: User, issue: ResidentIssue) -> bool:
-    return bool(
-        actor is not None
-        and actor.is_active
-        and actor.has_perm(TRIAGE_PERMISSION)
-        and selectors.issues_visible_to(actor).filter(pk=issue.pk).exists()
-    )
 
 
 def _check_text(value: str, *, label, max_length: int, required: bool = True) -> str:
@@ -207,15 +182,12 @@ def issue_submit(
 def issue_accept(*, issue: ResidentIssue, actor: User, note: str = "") -> ResidentIssue:
     """submitted → accepted: the office takes the issue on; the handling limit starts."""
     now = timezone.now()
-    return transition(
+    return run_edge(
+        ISSUE,
+        "issue_accept",
         subject=issue,
         actor=actor,
-        action="issue_accept",
-        allowed_from=[State.SUBMITTED],
-        to_state=State.ACCEPTED,
-        may_act=lambda locked: _may_triage(actor, locked),
         updates={"accepted_at": now, "due_at": due_at_for(State.ACCEPTED, now)},
-        is_public=True,
         after=lambda locked: _internal_note(locked, actor, note),
     )
 
@@ -272,16 +244,13 @@ def issue_route(
         )
         _internal_note(locked, actor, note)
 
-    return transition(
+    return run_edge(
+        ISSUE,
+        "issue_route",
         subject=issue,
         actor=actor,
-        action="issue_route",
-        allowed_from=[State.ACCEPTED, State.IN_PROGRESS],
-        to_state=State.IN_PROGRESS,
-        may_act=lambda locked: _may_triage(actor, locked),
         updates={"due_at": due_at_for(State.IN_PROGRESS, now)},
         note=_public(lambda: target_kind.public_text(target)),
-        is_public=True,
         after=after,
     )
 
@@ -334,15 +303,12 @@ def issue_convert(
         )
         _internal_note(locked, actor, note)
 
-    return transition(
+    return run_edge(
+        ISSUE,
+        "issue_convert",
         subject=issue,
         actor=actor,
-        action="issue_convert",
-        allowed_from=[State.ACCEPTED, State.IN_PROGRESS],
-        to_state=State.IN_PROGRESS,
-        may_act=lambda locked: _may_triage(actor, locked),
         updates={"due_at": due_at_for(State.IN_PROGRESS, now)},
-        is_public=True,
         after=after,
     )
 
@@ -352,16 +318,13 @@ def issue_answer(*, issue: ResidentIssue, actor: User, reply: str) -> ResidentIs
     public. Closing follows (with the same or a final reply)."""
     reply = _check_text(reply, label=_("Reply"), max_length=REPLY_MAX_LENGTH)
     now = timezone.now()
-    return transition(
+    return run_edge(
+        ISSUE,
+        "issue_answer",
         subject=issue,
         actor=actor,
-        action="issue_answer",
-        allowed_from=[State.ACCEPTED, State.IN_PROGRESS],
-        to_state=State.ANSWERED,
-        may_act=lambda locked: _may_triage(actor, locked),
         updates={"public_reply": reply, "due_at": due_at_for(State.ANSWERED, now)},
         note=reply,
-        is_public=True,
     )
 
 
@@ -369,16 +332,13 @@ def issue_close(*, issue: ResidentIssue, actor: User, reply: str) -> ResidentIss
     """any open state → closed, with a public reply (also to decline an issue that is out of
     scope without accepting it). The resident is then asked whether it was solved."""
     reply = _check_text(reply, label=_("Reply"), max_length=REPLY_MAX_LENGTH)
-    return transition(
+    return run_edge(
+        ISSUE,
+        "issue_close",
         subject=issue,
         actor=actor,
-        action="issue_close",
-        allowed_from=ResidentIssue.OPEN_STATES,
-        to_state=State.CLOSED,
-        may_act=lambda locked: _may_triage(actor, locked),
         updates={"public_reply": reply, "closed_at": timezone.now(), "due_at": None},
         note=reply,
-        is_public=True,
     )
 
 
@@ -403,7 +363,7 @@ def issue_merge(
             survivor.state != State.MERGED,
             gettext("The issue to merge into has itself been merged."),
         )
-        refuse_unless(_may_triage(actor, survivor), gettext("You are not allowed to do this."))
+        refuse_unless(may_triage(actor, survivor), gettext("You are not allowed to do this."))
 
         def after(locked):
             ResidentIssue.objects.filter(merged_into=locked).update(merged_into=survivor)
@@ -416,13 +376,11 @@ def issue_merge(
             )
             _internal_note(locked, actor, note)
 
-        return transition(
+        return run_edge(
+            ISSUE,
+            "issue_merge",
             subject=issue,
             actor=actor,
-            action="issue_merge",
-            allowed_from=ResidentIssue.OPEN_STATES,
-            to_state=State.MERGED,
-            may_act=lambda locked: _may_triage(actor, locked),
             updates={"merged_into": survivor, "due_at": None},
             note=_public(
                 lambda: gettext(
@@ -430,7 +388,6 @@ def issue_merge(
                     "and its progress is shown here."
                 )
             ),
-            is_public=True,
             after=after,
         )
 
@@ -438,8 +395,7 @@ def issue_merge(
 def issue_note_add(*, issue: ResidentIssue, actor: User, note: str) -> None:
     """An internal note on the timeline (never shown to the resident); no state change."""
     note = _check_text(note, label=_("Note"), max_length=REPLY_MAX_LENGTH)
-    refuse_unless(_may_triage(actor, issue), gettext("You are not allowed to do this."))
-    timeline_add(subject=issue, actor=actor, action="issue_note", note=note)
+    run_edge(ISSUE, "issue_note", subject=issue, actor=actor, note=note)
 
 
 def issue_feedback_record(*, issue: ResidentIssue, answer: str) -> ResidentIssue:
@@ -448,27 +404,14 @@ def issue_feedback_record(*, issue: ResidentIssue, answer: str) -> ResidentIssue
     refuse_unless(
         answer in ResidentIssue.Satisfaction.values, gettext("Please choose one of the answers.")
     )
-    with transaction.atomic():
-        locked = (
-            ResidentIssue.objects.select_for_update(of=("self",))
-            .select_related("merged_into")
-            .get(pk=issue.pk)
-        )
-        followed = locked.merged_into or locked
-        refuse_unless(
-            followed.state == State.CLOSED,
-            gettext("You can say whether it was solved once the issue is closed."),
-        )
-        refuse_unless(not locked.satisfaction, gettext("You have already answered. Thank you."))
-        return transition(
-            subject=locked,
-            actor=None,
-            action="issue_feedback",
-            allowed_from=[State.CLOSED, State.MERGED],
-            to_state=None,
-            updates={"satisfaction": answer, "satisfaction_at": timezone.now()},
-            note=str(ResidentIssue.Satisfaction(answer).label),
-        )
+    return run_edge(
+        ISSUE,
+        "issue_feedback",
+        subject=issue,
+        actor=None,
+        updates={"satisfaction": answer, "satisfaction_at": timezone.now()},
+        note=str(ResidentIssue.Satisfaction(answer).label),
+    )
 
 
 # --- Privacy -----------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
 from config.context_processors import elder_mode_on
-from opinions.workflow import TransitionRefused
+from core.workflow import TransitionRefused
 
 from . import places, selectors, services
 from .challenges import challenge_new

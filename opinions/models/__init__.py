@@ -1,5 +1,5 @@
 from .attachments import Attachment
-from .common import Category, Department, Notification, TimelineEntry, register_actions
+from .common import Category, Department
 from .proposals import CommitteeSession, Proposal, ProposalReply
 from .reports import (
     AdoptionLevel,
@@ -19,11 +19,8 @@ __all__ = [
     "DeclineReason",
     "Department",
     "LeaderInstruction",
-    "Notification",
     "OpinionReport",
     "Proposal",
     "ProposalReply",
     "ReportAdoption",
-    "TimelineEntry",
-    "register_actions",
 ]

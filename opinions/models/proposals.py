@@ -44,9 +44,26 @@ class CommitteeSession(models.Model):
         return self.name
 
 
+class ProposalState(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    FILED = "filed", _("filed")
+    NOT_FILED = "not_filed", _("not filed, turned into a suggestion")
+    ASSIGNED = "assigned", _("assigned")
+    REPLIED = "replied", _("replied")
+    REHANDLING = "rehandling", _("back for re-handling")
+    EVALUATED = "evaluated", _("evaluated")
+    CLOSED = "closed", _("closed")
+
+
+# The states in which a proposal waits for its lead unit's reply: the one declaration that the
+# workflow's reply steps, the overdue lists, the constraint and the pages read.
+AWAITING_REPLY = (ProposalState.ASSIGNED, ProposalState.REHANDLING)
+
+
 class ProposalQuerySet(models.QuerySet):
     def awaiting_reply(self):
-        return self.filter(state__in=[Proposal.State.ASSIGNED, Proposal.State.REHANDLING])
+        return self.filter(state__in=AWAITING_REPLY)
 
     def overdue(self, today=None):
         """Assigned (or back for re-handling) and not replied past the deadline."""
@@ -56,16 +73,9 @@ class ProposalQuerySet(models.QuerySet):
 class Proposal(models.Model):
     """提案: by a member, or collectively by a group (集体提案), with co-signers."""
 
-    class State(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        SUBMITTED = "submitted", _("submitted")
-        FILED = "filed", _("filed")
-        NOT_FILED = "not_filed", _("not filed, turned into a suggestion")
-        ASSIGNED = "assigned", _("assigned")
-        REPLIED = "replied", _("replied")
-        REHANDLING = "rehandling", _("back for re-handling")
-        EVALUATED = "evaluated", _("evaluated")
-        CLOSED = "closed", _("closed")
+    State = ProposalState
+    # Waiting for the lead unit's reply (and overdue past the deadline).
+    AWAITING_REPLY = AWAITING_REPLY
 
     class Evaluation(models.TextChoices):
         SATISFIED = "satisfied", _("satisfied")
@@ -173,7 +183,7 @@ class Proposal(models.Model):
                 name="proposal_session_iff_number",
             ),
             models.CheckConstraint(
-                condition=~Q(state__in=["assigned", "rehandling"])
+                condition=~Q(state__in=list(AWAITING_REPLY))
                 | Q(lead_department__isnull=False, deadline__isnull=False),
                 name="proposal_assigned_has_lead_and_deadline",
             ),
@@ -201,9 +211,13 @@ class Proposal(models.Model):
             }
         return self.group.name if self.group_id else self.proposer.name
 
+    @property
+    def awaits_reply(self) -> bool:
+        return self.state in AWAITING_REPLY
+
     def is_overdue(self, today=None) -> bool:
         return (
-            self.state in (self.State.ASSIGNED, self.State.REHANDLING)
+            self.awaits_reply
             and self.deadline is not None
             and self.deadline < (today or timezone.localdate())
         )

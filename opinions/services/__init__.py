@@ -1,11 +1,11 @@
 """Writes and state changes of reports and proposals: one function per step.
 
-Each step checks who may take it and from which state, and writes the new state and a
-timeline row in one transaction (opinions.workflow.transition). Admin actions, member views,
-department views and other apps (resident issues) all call these.
+Each step takes an edge declared in opinions/workflow.py (core.workflow.run_edge): it checks
+who may take it and from which state, and writes the new state and a timeline row in one
+transaction. Admin actions, member views, department views and other apps (resident issues)
+all call these.
 """
 
-from ..workflow import TransitionRefused
 from .proposals import (
     committee_session_make_current,
     proposal_assign,
@@ -36,7 +36,6 @@ from .reports import (
 )
 
 __all__ = [
-    "TransitionRefused",
     "bulletin_create",
     "committee_session_make_current",
     "opinion_report_adopt",

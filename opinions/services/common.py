@@ -1,44 +1,28 @@
 """What the report and proposal services share: labels, recipients, attachments, checks."""
 
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import PurePath
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from core.language import in_site_language
+from core.workflow import TransitionRefused
 from members.models import Group, Member, User
 from members.selectors import member_groups
 
 from .. import selectors
 from ..attachments import validate_attachment, validate_attachment_count
 from ..models import Attachment, Department
-from ..notifications import notify
-from ..workflow import TransitionRefused
 
 MAX_TITLE_CHARS = 200
 MAX_CONTENT_CHARS = 20_000
-
-
-def in_site_language(func: Callable) -> Callable:
-    """Run `func` with the site's language active.
-
-    Timeline notes, actor labels and notifications are stored text that members, residents and
-    email readers see later, whatever language the acting staff's browser asked for.
-    """
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        with translation.override(settings.LANGUAGE_CODE):
-            return func(*args, **kwargs)
-
-    return wrapper
 
 
 @in_site_language
@@ -117,17 +101,6 @@ def member_users(members_q: Q) -> list[User]:
 def department_users(departments: Iterable[Department]) -> list[User]:
     ids = [department.pk for department in departments if department is not None]
     return list(User.objects.filter(departments__in=ids, is_active=True).distinct())
-
-
-@in_site_language
-def notify_in_site_language(*, recipients, title: Callable[[], str], body="", url="") -> None:
-    """`title` and `body` are functions so that their text is made in the site's language."""
-    notify(
-        recipients=recipients,
-        title=title(),
-        body=body() if callable(body) else body,
-        url=url,
-    )
 
 
 def attachments_add(*, subject, files: Sequence, actor) -> list[Attachment]:

@@ -1,11 +1,11 @@
-"""Proposals (提案): one function per step, each through workflow.transition().
+"""Proposals (提案): one function per step, each taking an edge declared in
+opinions/workflow.py (core.workflow.run_edge).
 
 Steps: create → (edit draft) → submit (numbered in the current session) → file / not file →
 assign to a lead unit and co-handlers → [key proposal] → [co-handlers' opinions] → lead unit
 replies → proposer evaluates (unsatisfied: back for re-handling once) → close.
 """
 
-import datetime
 from collections.abc import Iterable, Sequence
 from datetime import date
 
@@ -17,13 +17,17 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.language import in_site_language
+from core.notifications import notify_in_site_language
+from core.workdays import add_working_days
+from core.workflow import TransitionRefused, run_edge, timeline_add
 from members import roles
 from members.models import Group, Member
 from members.selectors import groups_visible_to
 
 from .. import selectors
 from ..models import Category, CommitteeSession, Department, Proposal, ProposalReply
-from ..workflow import TransitionRefused, timeline_add, transition
+from ..workflow import PROPOSAL, SESSION_OPEN, handles_department, is_owner
 from .common import (
     attachments_add,
     attachments_remove,
@@ -33,9 +37,7 @@ from .common import (
     check_required,
     check_text,
     department_users,
-    in_site_language,
     member_users,
-    notify_in_site_language,
     office_label,
     refuse_unless_may_act_for,
     short,
@@ -43,33 +45,13 @@ from .common import (
 
 State = Proposal.State
 Evaluation = Proposal.Evaluation
-# Time a department has to reply again after an unsatisfied evaluation.
-REHANDLING_DAYS = 30
+# Working days a department has to reply again after an unsatisfied evaluation (about a month;
+# a holiday week does not eat into it).
+REHANDLING_WORKING_DAYS = 20
 MAX_LEADER_CHARS = 100
-
-AWAITING_REPLY = [State.ASSIGNED, State.REHANDLING]
-KEY_MARKABLE = [State.FILED, State.ASSIGNED, State.REHANDLING, State.REPLIED]
-CLOSABLE = [State.EVALUATED, State.REPLIED, State.NOT_FILED]
 
 
 # --- Who may act ------------------------------------------------------------------------------
-
-
-def _is_owner(actor, proposal: Proposal) -> bool:
-    return selectors.is_proposal_owner(selectors.member_of(actor), proposal)
-
-
-def _reviewer(actor):
-    return lambda proposal: selectors.may_review(actor, proposal)
-
-
-def _handles(actor, department_id: int | None) -> bool:
-    return (
-        department_id is not None
-        and Department.handlers.through.objects.filter(
-            department_id=department_id, user_id=actor.pk
-        ).exists()
-    )
 
 
 def _label_for(actor) -> str:
@@ -169,7 +151,7 @@ def proposal_create(
         to_state=State.DRAFT,
         actor_label=_label_for(actor),
     )
-    if not _is_owner(actor, proposal):
+    if not is_owner(actor, proposal):
         _tell_members(
             proposal,
             lambda: (
@@ -206,13 +188,11 @@ def proposal_update(
         attachments_remove(subject=locked, ids=remove_attachment_ids)
         attachments_add(subject=locked, files=attachments, actor=actor)
 
-    return transition(
+    return run_edge(
+        PROPOSAL,
+        "edited",
         subject=proposal,
         actor=actor,
-        action="edited",
-        allowed_from=[State.DRAFT],
-        to_state=None,
-        may_act=lambda p: _is_owner(actor, p) or selectors.may_review(actor, p),
         updates={"title": title, "content": content, "category": category, "group": group},
         actor_label=_label_for(actor),
         after=after,
@@ -224,9 +204,7 @@ def _take_number(_locked: Proposal) -> dict:
     # a time, and a submission that fails gives its number back with the rollback (no gaps).
     session = CommitteeSession.objects.select_for_update().filter(is_current=True).first()
     if session is None:
-        raise TransitionRefused(
-            _("No committee session is open for proposals; ask the committee office.")
-        )
+        raise TransitionRefused(str(SESSION_OPEN.message))
     session.last_number += 1
     session.save(update_fields=["last_number"])
     return {"session": session, "number": session.last_number, "submitted_at": timezone.now()}
@@ -240,16 +218,13 @@ def _number_note(proposal: Proposal) -> str:
 def proposal_submit(*, proposal: Proposal, actor) -> Proposal:
     """The owner submits the draft; it is numbered in the current session (八届四次 第 0012
     号), without gaps or duplicates however many submit at once."""
-    return transition(
+    return run_edge(
+        PROPOSAL,
+        "submitted",
         subject=proposal,
         actor=actor,
-        action="submitted",
-        allowed_from=[State.DRAFT],
-        to_state=State.SUBMITTED,
-        may_act=lambda p: _is_owner(actor, p),
         updates=_take_number,
         actor_label=lambda p: p.proposer_label,
-        is_public=True,
     )
 
 
@@ -271,15 +246,12 @@ def committee_session_make_current(*, session: CommitteeSession, actor) -> Commi
 
 def proposal_file(*, proposal: Proposal, actor) -> Proposal:
     """立案: the proposal is accepted for handling."""
-    return transition(
+    return run_edge(
+        PROPOSAL,
+        "filed",
         subject=proposal,
         actor=actor,
-        action="filed",
-        allowed_from=[State.SUBMITTED],
-        to_state=State.FILED,
-        may_act=_reviewer(actor),
         actor_label=office_label(),
-        is_public=True,
         after=lambda p: _tell_members(
             p,
             lambda: _("Your proposal “%(title)s” was filed") % {"title": short(p.title)},
@@ -291,16 +263,13 @@ def proposal_not_file(*, proposal: Proposal, actor, reason: str) -> Proposal:
     """不立案转意见建议: not filed, passed on as a suggestion; the reason goes to the
     proposers (the public timeline shows only the step)."""
     reason = check_required("reason", reason, limit=2000)
-    return transition(
+    return run_edge(
+        PROPOSAL,
+        "not_filed",
         subject=proposal,
         actor=actor,
-        action="not_filed",
-        allowed_from=[State.SUBMITTED],
-        to_state=State.NOT_FILED,
-        may_act=_reviewer(actor),
         updates={"not_filed_reason": reason},
         actor_label=office_label(),
-        is_public=True,
         after=lambda p: _tell_members(
             p,
             lambda: (
@@ -358,17 +327,14 @@ def proposal_assign(
             lambda: assign_note(lead, co_list, deadline),
         )
 
-    return transition(
+    return run_edge(
+        PROPOSAL,
+        "assigned",
         subject=proposal,
         actor=actor,
-        action="assigned",
-        allowed_from=[State.FILED],
-        to_state=State.ASSIGNED,
-        may_act=_reviewer(actor),
         updates={"lead_department": lead, "deadline": deadline},
         note=assign_note(lead, co_list, deadline),
         actor_label=office_label(),
-        is_public=True,
         after=after,
     )
 
@@ -395,13 +361,11 @@ def proposal_mark_key(*, proposal: Proposal, actor, leader: str) -> Proposal:
                 ),
             )
 
-    return transition(
+    return run_edge(
+        PROPOSAL,
+        "marked_key",
         subject=proposal,
         actor=actor,
-        action="marked_key",
-        allowed_from=KEY_MARKABLE,
-        to_state=None,
-        may_act=_reviewer(actor),
         updates={"is_key": True, "supervising_leader": leader},
         note=leader,
         actor_label=office_label(),
@@ -439,16 +403,13 @@ def proposal_reply(*, proposal: Proposal, actor, text: str) -> Proposal:
             lambda: text + "\n\n" + _("Please evaluate the reply on your page."),
         )
 
-    return transition(
+    return run_edge(
+        PROPOSAL,
+        "replied",
         subject=proposal,
         actor=actor,
-        action="replied",
-        allowed_from=AWAITING_REPLY,
-        to_state=State.REPLIED,
-        may_act=lambda p: _handles(actor, p.lead_department_id) or selectors.may_review(actor, p),
         note=text,
         actor_label=lambda p: p.lead_department.name,
-        is_public=True,
         after=after,
     )
 
@@ -459,7 +420,9 @@ def proposal_co_reply(*, proposal: Proposal, actor, department: Department, text
 
     def may_act(locked: Proposal) -> bool:
         is_co = locked.co_departments.filter(pk=department.pk).exists()
-        return is_co and (_handles(actor, department.pk) or selectors.may_review(actor, locked))
+        return is_co and (
+            handles_department(actor, department.pk) or selectors.may_review(actor, locked)
+        )
 
     def after(locked: Proposal) -> None:
         ProposalReply.objects.create(
@@ -480,12 +443,11 @@ def proposal_co_reply(*, proposal: Proposal, actor, department: Department, text
             text,
         )
 
-    return transition(
+    return run_edge(
+        PROPOSAL,
+        "co_replied",
         subject=proposal,
         actor=actor,
-        action="co_replied",
-        allowed_from=AWAITING_REPLY,
-        to_state=None,
         may_act=may_act,
         note=text,
         actor_label=department.name,
@@ -518,7 +480,7 @@ def proposal_evaluate(*, proposal: Proposal, actor, evaluation: str, note: str =
         fields = {"evaluation": evaluation, "evaluation_note": note}
         if sends_back(locked):
             fields["rehandled"] = True
-            fields["deadline"] = timezone.localdate() + datetime.timedelta(days=REHANDLING_DAYS)
+            fields["deadline"] = add_working_days(timezone.localdate(), REHANDLING_WORKING_DAYS)
         return fields
 
     def after(locked: Proposal) -> None:
@@ -537,13 +499,12 @@ def proposal_evaluate(*, proposal: Proposal, actor, evaluation: str, note: str =
             ),
         )
 
-    return transition(
+    return run_edge(
+        PROPOSAL,
+        "evaluated",
         subject=proposal,
         actor=actor,
-        action="evaluated",
-        allowed_from=[State.REPLIED],
-        to_state=lambda p: State.REHANDLING if sends_back(p) else State.EVALUATED,
-        may_act=lambda p: _is_owner(actor, p),
+        choose_state=lambda p: State.REHANDLING if sends_back(p) else State.EVALUATED,
         updates=updates,
         note=lambda p: _evaluation_note(evaluation, note, sends_back(p)),
         actor_label=lambda p: _label_for(actor),
@@ -553,16 +514,13 @@ def proposal_evaluate(*, proposal: Proposal, actor, evaluation: str, note: str =
 
 def proposal_close(*, proposal: Proposal, actor) -> Proposal:
     """办结: the office closes an evaluated, replied or not-filed proposal."""
-    return transition(
+    return run_edge(
+        PROPOSAL,
+        "closed",
         subject=proposal,
         actor=actor,
-        action="closed",
-        allowed_from=CLOSABLE,
-        to_state=State.CLOSED,
-        may_act=_reviewer(actor),
         updates={"closed_at": timezone.now()},
         actor_label=office_label(),
-        is_public=True,
         after=lambda p: _tell_members(
             p, lambda: _("Your proposal “%(title)s” was closed") % {"title": short(p.title)}
         ),

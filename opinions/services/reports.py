@@ -1,4 +1,5 @@
-"""Opinion reports (社情民意信息): one function per step, each through workflow.transition().
+"""Opinion reports (社情民意信息): one function per step, each taking an edge declared in
+opinions/workflow.py (core.workflow.run_edge).
 
 Steps: create → (edit draft) → submit → start review → [edit with consent] → adopt (may climb)
 / forward to a department / decline → [leader's instruction] → department's feedback → close.
@@ -15,6 +16,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.language import in_site_language
+from core.notifications import notify_in_site_language
+from core.workflow import TransitionRefused, run_edge, timeline_add
 from members import roles
 from members.models import Group, Member
 
@@ -29,7 +33,7 @@ from ..models import (
     OpinionReport,
     ReportAdoption,
 )
-from ..workflow import TransitionRefused, timeline_add, transition
+from ..workflow import REPORT, is_author
 from .common import (
     attachments_add,
     attachments_remove,
@@ -39,9 +43,7 @@ from .common import (
     check_required,
     check_text,
     department_users,
-    in_site_language,
     member_users,
-    notify_in_site_language,
     office_label,
     refuse_unless_may_act_for,
     short,
@@ -50,34 +52,7 @@ from .common import (
 State = OpinionReport.State
 MAX_LEADER_CHARS = 100
 
-# Where the office may still take each kind of step.
-ADOPTABLE = [State.IN_REVIEW, State.ADOPTED, State.FORWARDED, State.FEEDBACK]
-FORWARDABLE = [State.IN_REVIEW, State.ADOPTED]
-DECLINABLE = [State.SUBMITTED, State.IN_REVIEW]
-EDITABLE_WITH_CONSENT = [State.SUBMITTED, State.IN_REVIEW]
-INSTRUCTABLE = [State.IN_REVIEW, State.ADOPTED, State.FORWARDED, State.FEEDBACK]
-CLOSABLE = [State.ADOPTED, State.FEEDBACK, State.DECLINED]
-
-
 # --- Who may act ------------------------------------------------------------------------------
-
-
-def _is_author(actor, report: OpinionReport) -> bool:
-    member = selectors.member_of(actor)
-    return member is not None and report.author_id == member.pk
-
-
-def _reviewer(actor):
-    return lambda report: selectors.may_review(actor, report)
-
-
-def _handles_department(actor, report: OpinionReport) -> bool:
-    return (
-        report.department_id is not None
-        and Department.handlers.through.objects.filter(
-            department_id=report.department_id, user_id=actor.pk
-        ).exists()
-    )
 
 
 def _label_for(actor) -> str:
@@ -155,7 +130,7 @@ def opinion_report_create(
         to_state=State.DRAFT,
         actor_label=_label_for(actor),
     )
-    if not _is_author(actor, report):
+    if not is_author(actor, report):
         _tell_members(
             report,
             lambda: (
@@ -191,13 +166,11 @@ def opinion_report_update(
         attachments_remove(subject=locked, ids=remove_attachment_ids)
         attachments_add(subject=locked, files=attachments, actor=actor)
 
-    return transition(
+    return run_edge(
+        REPORT,
+        "edited",
         subject=report,
         actor=actor,
-        action="edited",
-        allowed_from=[State.DRAFT],
-        to_state=None,
-        may_act=lambda r: _is_author(actor, r) or selectors.may_review(actor, r),
         updates={"title": title, "content": content, "category": category, "group": group},
         actor_label=_label_for(actor),
         after=after,
@@ -206,16 +179,13 @@ def opinion_report_update(
 
 def opinion_report_submit(*, report: OpinionReport, actor) -> OpinionReport:
     """The author sends the draft to the office."""
-    return transition(
+    return run_edge(
+        REPORT,
+        "submitted",
         subject=report,
         actor=actor,
-        action="submitted",
-        allowed_from=[State.DRAFT],
-        to_state=State.SUBMITTED,
-        may_act=lambda r: _is_author(actor, r),
         updates={"submitted_at": timezone.now()},
         actor_label=lambda r: r.author.name,
-        is_public=True,
     )
 
 
@@ -224,13 +194,11 @@ def opinion_report_submit(*, report: OpinionReport, actor) -> OpinionReport:
 
 def opinion_report_start_review(*, report: OpinionReport, actor) -> OpinionReport:
     """编审: the office takes the report up."""
-    return transition(
+    return run_edge(
+        REPORT,
+        "review_started",
         subject=report,
         actor=actor,
-        action="review_started",
-        allowed_from=[State.SUBMITTED],
-        to_state=State.IN_REVIEW,
-        may_act=_reviewer(actor),
         actor_label=office_label(),
         after=lambda r: _tell_members(
             r,
@@ -273,13 +241,11 @@ def opinion_report_edit_with_consent(
         )
     consent_note = check_required("consent_note", consent_note, limit=300)
     title, content = check_text(title=title, content=content)
-    return transition(
+    return run_edge(
+        REPORT,
+        "edited_with_consent",
         subject=report,
         actor=actor,
-        action="edited_with_consent",
-        allowed_from=EDITABLE_WITH_CONSENT,
-        to_state=None,
-        may_act=_reviewer(actor),
         note=lambda r: _edit_note(r, title=title, content=content, consent_note=consent_note),
         updates={"title": title, "content": content},
         actor_label=office_label(),
@@ -343,16 +309,14 @@ def opinion_report_adopt(
             lambda: _adoption_note(level, bulletin),
         )
 
-    return transition(
+    return run_edge(
+        REPORT,
+        "adopted",
         subject=report,
         actor=actor,
-        action="adopted",
-        allowed_from=ADOPTABLE,
-        to_state=target_state,
-        may_act=_reviewer(actor),
+        choose_state=target_state,
         note=_adoption_note(level, bulletin),
         actor_label=office_label(),
-        is_public=True,
         after=after,
     )
 
@@ -391,17 +355,14 @@ def opinion_report_forward(
             url=_department_url(locked),
         )
 
-    return transition(
+    return run_edge(
+        REPORT,
+        "forwarded",
         subject=report,
         actor=actor,
-        action="forwarded",
-        allowed_from=FORWARDABLE,
-        to_state=State.FORWARDED,
-        may_act=_reviewer(actor),
         updates={"department": department, "reply_due": reply_due, "forwarded_at": timezone.now()},
         note=forward_note(department, reply_due),
         actor_label=office_label(),
-        is_public=True,
         after=after,
     )
 
@@ -425,17 +386,14 @@ def opinion_report_decline(
             lambda: "\n\n".join(filter(None, [reason.label, explanation])),
         )
 
-    return transition(
+    return run_edge(
+        REPORT,
+        "declined",
         subject=report,
         actor=actor,
-        action="declined",
-        allowed_from=DECLINABLE,
-        to_state=State.DECLINED,
-        may_act=_reviewer(actor),
         updates={"decline_reason": reason, "decline_note": explanation},
         note=reason.label,
         actor_label=office_label(),
-        is_public=True,
         after=after,
     )
 
@@ -469,13 +427,11 @@ def opinion_report_record_instruction(
                 url=_department_url(locked),
             )
 
-    return transition(
+    return run_edge(
+        REPORT,
+        "instruction",
         subject=report,
         actor=actor,
-        action="instruction",
-        allowed_from=INSTRUCTABLE,
-        to_state=None,
-        may_act=_reviewer(actor),
         note=f"{leader}: {text}",
         actor_label=office_label(),
         after=after,
@@ -500,33 +456,27 @@ def opinion_report_reply(*, report: OpinionReport, actor, feedback: str) -> Opin
             feedback,
         )
 
-    return transition(
+    return run_edge(
+        REPORT,
+        "replied",
         subject=report,
         actor=actor,
-        action="replied",
-        allowed_from=[State.FORWARDED],
-        to_state=State.FEEDBACK,
-        may_act=lambda r: _handles_department(actor, r) or selectors.may_review(actor, r),
         updates={"feedback": feedback, "feedback_at": timezone.now()},
         note=feedback,
         actor_label=lambda r: r.department.name,
-        is_public=True,
         after=after,
     )
 
 
 def opinion_report_close(*, report: OpinionReport, actor) -> OpinionReport:
     """办结: the office closes an adopted, answered or declined report."""
-    return transition(
+    return run_edge(
+        REPORT,
+        "closed",
         subject=report,
         actor=actor,
-        action="closed",
-        allowed_from=CLOSABLE,
-        to_state=State.CLOSED,
-        may_act=_reviewer(actor),
         updates={"closed_at": timezone.now()},
         actor_label=office_label(),
-        is_public=True,
         after=lambda r: _tell_members(
             r,
             lambda: _("Your opinion report “%(title)s” was closed") % {"title": short(r.title)},

@@ -13,7 +13,8 @@ from django.db import connections
 from django_celery_beat.models import PeriodicTask
 
 from config.celery import app as celery_app
-from members.models import Attendance, ReminderLog
+from core.models import ReminderLog
+from members.models import Attendance
 from members.services import activity_reminders_send
 from members.tasks import send_activity_reminders
 

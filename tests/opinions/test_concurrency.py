@@ -9,9 +9,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from core.workflow import TransitionRefused
 from opinions import selectors, services
 from opinions.models import CommitteeSession, OpinionReport, Proposal
-from opinions.workflow import TransitionRefused
 from tests.members.factories import MemberFactory, OfficeStaffFactory
 
 from .factories import (

@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from opinions.models import Notification, OpinionReport, Proposal
+from core.models import Notification
+from opinions.models import OpinionReport, Proposal
 from tests.members.factories import UserFactory
 
 from .factories import (

@@ -1,8 +1,9 @@
 import pytest
 from django.urls import reverse
 
+from core.models import Notification
 from opinions import services
-from opinions.models import Attachment, Notification, OpinionReport, Proposal
+from opinions.models import Attachment, OpinionReport, Proposal
 from tests.members.factories import MemberFactory, OfficeStaffFactory
 
 from .factories import (

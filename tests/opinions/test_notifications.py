@@ -4,8 +4,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from opinions import services, tasks
-from opinions.models import Notification
+from core import tasks
+from core.models import Notification
+from core.workflow import TransitionRefused
+from opinions import services
 
 from .factories import OpinionReportFactory
 
@@ -44,7 +46,7 @@ def test_a_refused_step_queues_nothing(
     report = OpinionReportFactory(author=member, state="draft")
     with (
         django_capture_on_commit_callbacks(execute=True),
-        pytest.raises(services.TransitionRefused),
+        pytest.raises(TransitionRefused),
     ):
         forward(report, office, department)
     assert queued == []

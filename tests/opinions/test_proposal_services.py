@@ -4,9 +4,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.models import Notification
+from core.workdays import add_working_days
+from core.workflow import TransitionRefused
 from opinions import selectors, services
-from opinions.models import Category, CommitteeSession, Notification, Proposal, ProposalReply
-from opinions.workflow import TransitionRefused
+from opinions.models import Category, CommitteeSession, Proposal, ProposalReply
 from tests.members.factories import GroupFactory, MemberFactory
 
 from .factories import CommitteeSessionFactory, DepartmentFactory, HandlerFactory
@@ -170,7 +172,7 @@ def test_unsatisfied_sends_back_once_then_it_is_closed(
     proposal.refresh_from_db()
     assert proposal.state == State.REHANDLING
     assert proposal.rehandled
-    assert proposal.deadline == timezone.localdate() + datetime.timedelta(days=30)
+    assert proposal.deadline == add_working_days(timezone.localdate(), 20)
     assert Notification.objects.filter(recipient=handler, title__contains="re-handling").exists()
 
     services.proposal_reply(proposal=proposal, actor=handler, text="第二次答复")

@@ -5,9 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from opinions.models import Notification, ProposalReply, ReportAdoption
+from core.models import Notification
+from core.workflow import timeline_add
+from opinions.models import ProposalReply, ReportAdoption
 from opinions.services.common import attachments_add
-from opinions.workflow import timeline_add
 from tests.members.factories import MemberFactory
 
 from .factories import (

@@ -4,16 +4,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.models import Notification, TimelineEntry
+from core.workflow import TransitionRefused
 from opinions import selectors, services
-from opinions.models import (
-    AdoptionLevel,
-    Category,
-    Notification,
-    OpinionReport,
-    TimelineEntry,
-)
+from opinions.models import AdoptionLevel, Category, OpinionReport
 from opinions.services.common import office_label
-from opinions.workflow import TransitionRefused
 from tests.members.factories import GroupFactory, LiaisonStaffFactory, MemberFactory
 
 from .factories import DepartmentFactory, HandlerFactory

@@ -7,8 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from opinions.models import Notification, OpinionReport
-from opinions.tasks import send_notification_emails
+from core.models import Notification
+from core.tasks import send_notification_emails
+from opinions.models import OpinionReport
 from residents import services
 from residents.models import IssueLink, PhoneViewLog, ResidentIssue
 from residents.resources import ResidentIssueResource

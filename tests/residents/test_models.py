@@ -4,13 +4,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import IntegrityError
 
+from core.workdays import add_working_days_at as add_working_days
 from residents.models import (
     TRACKING_CODE_ALPHABET,
     IssueLink,
     ResidentIssue,
     new_tracking_code,
 )
-from residents.timelimits import add_working_days, due_at_for
+from residents.timelimits import due_at_for
 from tests.members.factories import GroupFactory, MemberFactory
 
 from .factories import ResidentIssueFactory

@@ -7,12 +7,14 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
+from core.models import Notification, TimelineEntry
+from core.workflow import TransitionRefused
 from members import roles
-from opinions.models import Notification, OpinionReport, Proposal, TimelineEntry
-from opinions.workflow import TransitionRefused
+from opinions.models import OpinionReport, Proposal
 from residents import services
 from residents.models import IssueLink, IssuePhoto, PhoneViewLog, ResidentIssue
 from residents.selectors import issue_timeline
+from residents.workflow import TRIAGE_PERMISSION
 from tests.members.factories import (
     GroupFactory,
     LiaisonStaffFactory,
@@ -462,7 +464,7 @@ def test_roles_hold_the_permissions_the_services_check(db):
     plain = UserFactory(roles=[roles.MEMBER])
 
     assert office.has_perm(services.PHONE_PERMISSION)
-    assert office.has_perm(services.TRIAGE_PERMISSION)
-    assert liaison.has_perm(services.TRIAGE_PERMISSION)
+    assert office.has_perm(TRIAGE_PERMISSION)
+    assert liaison.has_perm(TRIAGE_PERMISSION)
     assert not liaison.has_perm(services.PHONE_PERMISSION)
-    assert not plain.has_perm(services.TRIAGE_PERMISSION)
+    assert not plain.has_perm(TRIAGE_PERMISSION)

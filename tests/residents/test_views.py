@@ -11,8 +11,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 from PIL import Image
 
-from opinions.models import TimelineEntry
-from opinions.workflow import timeline_add
+from core.models import TimelineEntry
+from core.workflow import timeline_add
 from residents import places, services
 from residents.challenges import challenges_drop_ready
 from residents.models import IssuePhoto, ResidentIssue

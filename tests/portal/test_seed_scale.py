@@ -5,8 +5,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from core.models import TimelineEntry
 from members.models import Activity, Attendance, Group, Member
-from opinions.models import OpinionReport, Proposal, TimelineEntry
+from opinions.models import OpinionReport, Proposal
 from residents.models import ResidentIssue
 
 pytestmark = pytest.mark.django_db

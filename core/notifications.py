@@ -1,9 +1,14 @@
-"""In-app notifications (the bell) with an email sent alongside through Celery."""
+"""In-app notifications (the bell) with an email sent alongside through Celery.
 
-from collections.abc import Iterable
+Written inside the transaction of the step they tell about, so a rolled-back step tells nobody;
+the emails are queued once the transaction commits.
+"""
+
+from collections.abc import Callable, Iterable
 
 from django.db import transaction
 
+from .language import in_site_language
 from .models import Notification
 
 
@@ -24,3 +29,14 @@ def notify(
 
         transaction.on_commit(lambda: send_notification_emails.delay(ids))
     return rows
+
+
+@in_site_language
+def notify_in_site_language(*, recipients, title: Callable[[], str], body="", url="") -> None:
+    """`title` and `body` are functions so that their text is made in the site's language."""
+    notify(
+        recipients=recipients,
+        title=title(),
+        body=body() if callable(body) else body,
+        url=url,
+    )

@@ -1,8 +1,8 @@
 """Scoping of admin pages by the visibility selectors, for every app's admin classes.
 
 Liaison staff may see and change only the rows of their own groups (and, later, studios). The
-rule lives in the selectors (`members/selectors.py`, later `studios/selectors.py` …); this module
-makes every door of the admin go through them:
+rule lives in each app's selectors (`members/selectors.py`, `opinions/selectors.py` …); this
+module makes every door of the admin go through them:
 
 - the changelist, the change/delete/history pages (`get_queryset`),
 - the choices of foreign-key and many-to-many form fields, inlines included,
@@ -11,7 +11,7 @@ makes every door of the admin go through them:
 - exports through django-import-export (`get_export_queryset`),
 - sidebar filters listing related rows (`scoped_related_filter`).
 
-A later app registers the selector of its own model once, next to its admin classes:
+Each app registers the selector of its own models once, next to its admin classes:
 
     register_scope(Studio, studios_visible_to)
 
@@ -25,23 +25,18 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.forms import ModelChoiceField
 
-from . import selectors
-from .models import Activity, Attendance, Group, Member
-
 ScopeSelector = Callable[..., QuerySet]
 
 _SCOPES: dict[type[Model], ScopeSelector] = {}
 
 
 def register_scope(model: type[Model], selector: ScopeSelector) -> None:
-    """Declare that the rows of `model` a user may see are `selector(user)`."""
+    """Declare that the rows of `model` a user may see are `selector(user)`: once per model,
+    by the app that owns it, next to its admin classes."""
+    existing = _SCOPES.get(model)
+    if existing is not None and existing is not selector:
+        raise RuntimeError(f"{model.__name__} already has a scope")
     _SCOPES[model] = selector
-
-
-register_scope(Group, selectors.groups_visible_to)
-register_scope(Member, selectors.members_visible_to)
-register_scope(Activity, selectors.activities_visible_to)
-register_scope(Attendance, selectors.attendances_visible_to)
 
 
 def visible_rows(model: type[Model], user) -> QuerySet | None:

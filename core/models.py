@@ -1,0 +1,149 @@
+"""What every app's workflow shares: the timeline, notifications, the reminder log, and the
+staff-kept exceptions to the working-day calendar.
+
+The first three were born in `opinions` and `members`; they keep their tables (Meta.db_table)
+so that moving them here changed no row.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimelineEntry(models.Model):
+    """One step in the life of a report, proposal or resident issue: who, what, when.
+
+    Written by `core.workflow.transition()` in the same transaction as the state change, so the
+    timeline and the state can never disagree. Its labels come from the subject's declared
+    workflow (`<app>/workflow.py`), whatever the subject's state field is called.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    action = models.CharField(_("action"), max_length=40)
+    from_state = models.CharField(_("from state"), max_length=30, blank=True)
+    to_state = models.CharField(_("to state"), max_length=30, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The actor as shown to members and residents ("区政协办公室", a department's name),
+    # frozen at the time: staff names are not shown outside the office.
+    actor_label = models.CharField(_("by (shown as)"), max_length=100, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    is_public = models.BooleanField(
+        _("shown to residents"),
+        default=False,
+        help_text=_("Public steps appear on the resident's tracking page."),
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        db_table = "opinions_timelineentry"
+        ordering = ["created_at", "pk"]
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
+        indexes = [
+            models.Index(
+                fields=["content_type", "object_id", "created_at"],
+                name="opinions_ti_content_7f283c_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action_label} {self.from_state_label}→{self.to_state_label}"
+
+    def _workflow(self):
+        from .workflow import workflow_for
+
+        # ContentType rows are cached by their manager, so this costs no query per row.
+        return workflow_for(ContentType.objects.get_for_id(self.content_type_id).model_class())
+
+    @property
+    def action_label(self) -> str:
+        workflow = self._workflow()
+        return workflow.action_label(self.action) if workflow else self.action
+
+    @property
+    def from_state_label(self) -> str:
+        workflow = self._workflow()
+        return workflow.state_label(self.from_state) if workflow else self.from_state
+
+    @property
+    def to_state_label(self) -> str:
+        workflow = self._workflow()
+        return workflow.state_label(self.to_state) if workflow else self.to_state
+
+
+class Notification(models.Model):
+    """An in-app notification (the bell); an email is sent alongside through Celery."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+
+    class Meta:
+        db_table = "opinions_notification"
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="opinions_no_recipie_bf756b_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReminderLog(models.Model):
+    """One reminder sent. The unique key makes a retried or duplicated task send nothing twice."""
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE
+    )
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        db_table = "members_reminderlog"
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class WorkdayException(models.Model):
+    """A day the office works or rests against what the calendar says: for years the
+    holiday calendar (chinese_calendar) does not know yet, or a local decision."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(
+        _("working day"),
+        help_text=_("Ticked: the office works that day (a make-up day). Unticked: a day off."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("working-day exception")
+        verbose_name_plural = _("working-day exceptions")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d}"

@@ -1,0 +1,85 @@
+"""Working days: Monday to Friday, less China's public holidays, plus the weekend days worked
+in their place (调休), as the State Council publishes them each year.
+
+The calendar comes from the `chinese_calendar` package, which knows the years published when it
+was released. For a year it does not know yet, days count Monday to Friday, and the office
+keeps the year's holidays and make-up days in the admin (WorkdayException); an exception row
+also overrides the package, for a local decision. Every deadline in the portal is counted here.
+"""
+
+import datetime
+import time
+
+import chinese_calendar
+from django.utils import timezone
+
+from .models import WorkdayException
+
+# The exceptions are a few rows a year, read on every deadline (the public form included):
+# each process keeps them, reloading after a change in this process and at the latest after
+# CACHE_SECONDS for a change made in another one.
+CACHE_SECONDS = 60
+_cache: dict = {"loaded_at": 0.0, "days": None}
+
+
+def forget() -> None:
+    """Drop this process's copy of the exceptions (after a change, or between tests)."""
+    _cache["days"] = None
+
+
+def _exceptions() -> dict[datetime.date, bool]:
+    days = _cache["days"]
+    if days is None or time.monotonic() - _cache["loaded_at"] > CACHE_SECONDS:
+        days = dict(WorkdayException.objects.values_list("date", "is_working_day"))
+        _cache.update(days=days, loaded_at=time.monotonic())
+    return days
+
+
+def _calendar_says(day: datetime.date) -> bool:
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:  # a year the package has no data for yet
+        return day.weekday() < 5
+
+
+def _is_working_day(day: datetime.date, exceptions: dict[datetime.date, bool]) -> bool:
+    override = exceptions.get(day)
+    return _calendar_says(day) if override is None else override
+
+
+def is_working_day(day: datetime.date) -> bool:
+    """True when the office works on `day`."""
+    return _is_working_day(day, _exceptions())
+
+
+def add_working_days(start: datetime.date, days: int) -> datetime.date:
+    """The day `days` working days after `start` (`start` itself is not counted, whether it
+    is a working day or not)."""
+    exceptions = _exceptions()
+    day, counted = start, 0
+    while counted < days:
+        day += datetime.timedelta(days=1)
+        if _is_working_day(day, exceptions):
+            counted += 1
+    return day
+
+
+def add_working_days_at(start: datetime.datetime, days: int) -> datetime.datetime:
+    """`start` (an aware datetime) moved forward by `days` working days, at the same local time
+    of day."""
+    moment = timezone.localtime(start)
+    day = add_working_days(moment.date(), days)
+    # Asia/Shanghai has no daylight saving: the same wall-clock time exists every day.
+    return datetime.datetime.combine(day, moment.time(), tzinfo=moment.tzinfo)
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """How many working days follow `start`, up to and including `end` (0 when `end` is not
+    after `start`): add_working_days(start, n) == end for that n when `end` is a working day."""
+    exceptions = _exceptions()
+    count, day = 0, start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        if _is_working_day(day, exceptions):
+            count += 1
+    return count

@@ -1,0 +1,103 @@
+"""The states' edges of resident issues, declared once.
+
+The services take each step through `core.workflow.run_edge`; the admin's triage panel reads
+the same declaration to offer the steps open in an issue's state.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.workflow import Edge, Guard, Workflow, register
+
+from . import selectors
+from .models import ResidentIssue
+
+State = ResidentIssue.State
+OPEN = ResidentIssue.OPEN_STATES
+HANDLING = (State.ACCEPTED, State.IN_PROGRESS)
+TRIAGE_PERMISSION = "residents.change_residentissue"
+
+
+def may_triage(actor, issue: ResidentIssue) -> bool:
+    """Staff who may triage resident issues, and whose scope includes this one."""
+    return bool(
+        actor is not None
+        and actor.is_active
+        and actor.has_perm(TRIAGE_PERMISSION)
+        and selectors.issues_visible_to(actor).filter(pk=issue.pk).exists()
+    )
+
+
+# The resident answers once, when the issue they follow (their own, or the one it was merged
+# into) is closed.
+FOLLOWED_CLOSED = Guard(
+    "followed_issue_closed",
+    lambda issue: (issue.merged_into or issue).state == State.CLOSED,
+    _("You can say whether it was solved once the issue is closed."),
+)
+NOT_ANSWERED_YET = Guard(
+    "not_answered_yet",
+    lambda issue: not issue.satisfaction,
+    _("You have already answered. Thank you."),
+)
+
+ISSUE = register(
+    Workflow(
+        model=ResidentIssue,
+        edges=(
+            Edge(
+                "issue_accept",
+                _("issue accepted"),
+                (State.SUBMITTED,),
+                State.ACCEPTED,
+                may_act=may_triage,
+                public=True,
+            ),
+            Edge(
+                "issue_route",
+                _("handed on"),
+                HANDLING,
+                State.IN_PROGRESS,
+                may_act=may_triage,
+                public=True,
+            ),
+            Edge(
+                "issue_convert",
+                _("taken up by a member"),
+                HANDLING,
+                State.IN_PROGRESS,
+                may_act=may_triage,
+                public=True,
+            ),
+            Edge(
+                "issue_answer",
+                _("answered"),
+                HANDLING,
+                State.ANSWERED,
+                may_act=may_triage,
+                public=True,
+            ),
+            Edge("issue_close", _("closed"), OPEN, State.CLOSED, may_act=may_triage, public=True),
+            Edge(
+                "issue_merge",
+                _("merged with the same matter"),
+                OPEN,
+                State.MERGED,
+                may_act=may_triage,
+                public=True,
+            ),
+            # Anonymous: whoever holds the tracking code. The guard, not the state list, says
+            # when (closed, or merged into a closed issue), in words a resident understands.
+            Edge(
+                "issue_feedback",
+                _("resident said whether it was solved"),
+                tuple(State.values),
+                guards=(FOLLOWED_CLOSED, NOT_ANSWERED_YET),
+            ),
+            Edge("issue_note", _("internal note"), tuple(State.values), may_act=may_triage),
+        ),
+        other_actions={
+            "issue_submit": _("issue received"),
+            "issue_absorb": _("another issue merged into this one"),
+        },
+    )
+)
