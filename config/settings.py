@@ -75,7 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "opinions.context_processors.notifications",
-                "config.context_processors.elder_mode",
+                "core.elder_mode.elder_mode",
             ],
         },
     },

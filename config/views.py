@@ -4,7 +4,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .context_processors import ELDER_MODE_COOKIE
+from core.elder_mode import ELDER_MODE_COOKIE
 
 ELDER_MODE_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 

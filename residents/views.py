@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
-from config.context_processors import elder_mode_on
+from core.elder_mode import elder_mode_on
 from core.workflow import TransitionRefused
 
 from . import places, selectors, services

@@ -4,7 +4,7 @@ The browser side (with and without JavaScript) is in tests/e2e/test_accessibilit
 import pytest
 from django.urls import reverse
 
-from config.context_processors import ELDER_MODE_COOKIE
+from core.elder_mode import ELDER_MODE_COOKIE
 
 pytestmark = pytest.mark.django_db
 

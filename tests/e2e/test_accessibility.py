@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from config.context_processors import ELDER_MODE_COOKIE
+from core.elder_mode import ELDER_MODE_COOKIE
 from tests.members.factories import DEFAULT_PASSWORD
 
 from .conftest import DESKTOP, LOCALE, PHONE, TIMEOUT_MS

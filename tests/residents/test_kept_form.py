@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from config.context_processors import ELDER_MODE_COOKIE
+from core.elder_mode import ELDER_MODE_COOKIE
 from residents import challenges, places
 from residents.challenges import CHALLENGE_BATCH, challenge_take
 from residents.models import ResidentIssue

@@ -55,6 +55,7 @@ def test_merged_state_and_merged_into_go_together(street):
         ResidentIssueFactory(street=street, state=ResidentIssue.State.MERGED)
 
 
+@pytest.mark.django_db
 def test_working_days_skip_the_weekend():
     friday = datetime.datetime(2026, 3, 6, 17, 0, tzinfo=SHANGHAI)
 
@@ -64,6 +65,7 @@ def test_working_days_skip_the_weekend():
     assert add_working_days(saturday, 1).weekday() == 0
 
 
+@pytest.mark.django_db
 def test_each_open_state_has_a_time_limit_and_closed_ones_none(settings):
     settings.RESIDENT_ISSUE_TIME_LIMITS = {"submitted": 3, "accepted": 5}
     monday = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)
