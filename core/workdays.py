@@ -9,6 +9,8 @@ also overrides the package, for a local decision. Every deadline in the portal i
 
 import datetime
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import chinese_calendar
 from django.utils import timezone
@@ -19,7 +21,7 @@ from .models import WorkdayException
 # each process keeps them, reloading after a change in this process and at the latest after
 # CACHE_SECONDS for a change made in another one.
 CACHE_SECONDS = 60
-_cache: dict = {"loaded_at": 0.0, "days": None}
+_cache: dict = {"loaded_at": 0.0, "days": None, "held": False}
 
 
 def forget() -> None:
@@ -27,8 +29,23 @@ def forget() -> None:
     _cache["days"] = None
 
 
+@contextmanager
+def held() -> Iterator[None]:
+    """Read the exceptions now and keep them until the block ends: for bulk loads that count
+    deadlines while their connection streams a COPY, where no other query may run."""
+    _cache["days"] = None
+    _exceptions()
+    _cache["held"] = True
+    try:
+        yield
+    finally:
+        _cache["held"] = False
+
+
 def _exceptions() -> dict[datetime.date, bool]:
     days = _cache["days"]
+    if _cache["held"]:
+        return days
     if days is None or time.monotonic() - _cache["loaded_at"] > CACHE_SECONDS:
         days = dict(WorkdayException.objects.values_list("date", "is_working_day"))
         _cache.update(days=days, loaded_at=time.monotonic())

@@ -95,6 +95,11 @@ class Workflow:
                 return edge
         raise KeyError(f"{self.model.__name__} has no edge {action!r}")
 
+    def allows(self, action: str, subject) -> bool:
+        """Whether `subject`'s state lets the edge `action` be taken now (who may take it is
+        checked when it is taken): for pages that offer a step's form only when it can work."""
+        return getattr(subject, self.state_field) in self.edge(action).from_states
+
     def open_edges(self, state: str) -> list[Edge]:
         return [edge for edge in self.edges if state in edge.from_states]
 

@@ -1,7 +1,7 @@
 """Demo data for reports and proposals: departments, the lists staff keep, and reports and
 proposals in every state, walked through the services so that their timelines are real.
 
-`seed_opinions(ctx)` is a step of `manage.py seed_demo` (members app), after the logins.
+`seed_opinions(ctx)` is a step of `manage.py seed_demo` (portal app), after the logins.
 Idempotent: departments, reasons and sessions are found by name, reports and proposals by
 title; a second run adds nothing.
 """

@@ -29,6 +29,7 @@ from .forms import (
     ReportForm,
 )
 from .models import Attachment, OpinionReport, Proposal
+from .workflow import PROPOSAL, REPORT
 
 CONTENT_TYPES = {
     Attachment.Kind.PDF: "application/pdf",
@@ -156,7 +157,7 @@ def report_detail(request: HttpRequest, member, pk: int) -> HttpResponse:
 @member_required
 def report_edit(request: HttpRequest, member, pk: int) -> HttpResponse:
     report = get_object_or_404(selectors.reports_of_member(member), pk=pk, author=member)
-    if report.state != OpinionReport.State.DRAFT:
+    if not REPORT.allows("edited", report):
         messages.info(request, _("Only drafts can be changed."))
         return redirect("opinions:report_detail", pk=pk)
     initial = {
@@ -257,7 +258,7 @@ def proposal_detail(request: HttpRequest, member, pk: int) -> HttpResponse:
             "attachments": selectors.attachments_of(proposal),
             "is_owner": is_owner,
             "evaluation_form": (
-                EvaluationForm() if is_owner and proposal.state == Proposal.State.REPLIED else None
+                EvaluationForm() if is_owner and PROPOSAL.allows("evaluated", proposal) else None
             ),
         },
     )
@@ -268,7 +269,7 @@ def proposal_edit(request: HttpRequest, member, pk: int) -> HttpResponse:
     proposal = get_object_or_404(selectors.proposals_of_member(member), pk=pk)
     if not selectors.is_proposal_owner(member, proposal):
         raise Http404
-    if proposal.state != Proposal.State.DRAFT:
+    if not PROPOSAL.allows("edited", proposal):
         messages.info(request, _("Only drafts can be changed."))
         return redirect("opinions:proposal_detail", pk=pk)
     initial = {
@@ -442,7 +443,7 @@ def department_report(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "report": report,
             "attachments": selectors.attachments_of(report),
-            "form": form if report.state == OpinionReport.State.FORWARDED else None,
+            "form": form if REPORT.allows("replied", report) else None,
             "today": timezone.localdate(),
         },
     )

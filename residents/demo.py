@@ -1,7 +1,7 @@
 """Demo data for resident issues: the district's streets and communities, preset replies, and
 a few dozen issues in every state, made through the services so that their timelines are real.
 
-`seed_resident_issues(ctx)` is a step of `manage.py seed_demo` (members app), after the logins.
+`seed_resident_issues(ctx)` is a step of `manage.py seed_demo` (portal app), after the logins.
 Idempotent: streets, communities and presets are found by name; the issues are made once
 (recognised by their texts).
 """

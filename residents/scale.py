@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 
+from core import workdays
 from core.models import TimelineEntry
 from members.scale import ScaleContext, copy_rows, last_ids
 
@@ -81,29 +82,31 @@ def scale(context: ScaleContext) -> None:
                 at + timedelta(days=10) if closed else None,
             )
 
-    copy_rows(
-        ResidentIssue,
-        [
-            "tracking_code",
-            "category",
-            "street_id",
-            "community_id",
-            "place",
-            "description",
-            "channel",
-            "name",
-            "mobile",
-            "consent_at",
-            "state",
-            "due_at",
-            "public_reply",
-            "satisfaction",
-            "created_at",
-            "accepted_at",
-            "closed_at",
-        ],
-        issue_rows(),
-    )
+    # Deadlines are counted while the connection streams the COPY: no query may run then.
+    with workdays.held():
+        copy_rows(
+            ResidentIssue,
+            [
+                "tracking_code",
+                "category",
+                "street_id",
+                "community_id",
+                "place",
+                "description",
+                "channel",
+                "name",
+                "mobile",
+                "consent_at",
+                "state",
+                "due_at",
+                "public_reply",
+                "satisfaction",
+                "created_at",
+                "accepted_at",
+                "closed_at",
+            ],
+            issue_rows(),
+        )
     issue_ids = last_ids(ResidentIssue, issues)
     per_issue = max(1, context.share("issue_timeline") // issues)
     issue_type = ContentType.objects.get_for_model(ResidentIssue)
