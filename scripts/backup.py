@@ -94,19 +94,24 @@ def _major(text: str) -> int:
     return int(match.group(1)) if match else 0
 
 
-def _check_versions(database: dict, tool: str) -> None:
+def _connect(database: dict):
     import psycopg
 
-    client = _major(subprocess.run([tool, "--version"], capture_output=True, text=True).stdout)
     env = _client_env(database)
-    with psycopg.connect(
+    return psycopg.connect(
         host=env.get("PGHOST"),
         port=env.get("PGPORT"),
         user=env.get("PGUSER"),
         password=env.get("PGPASSWORD"),
         dbname=database["NAME"],
         connect_timeout=5,
-    ) as connection:
+    )
+
+
+def _check_versions(database: dict, tool: str) -> None:
+    version = subprocess.run([tool, "--version"], capture_output=True, text=True)  # noqa: S603
+    client = _major(version.stdout)
+    with _connect(database) as connection:
         server = connection.info.server_version // 10000
     if client < server:
         raise BackupError(
@@ -116,17 +121,7 @@ def _check_versions(database: dict, tool: str) -> None:
 
 
 def _table_count(database: dict) -> int:
-    import psycopg
-
-    env = _client_env(database)
-    with psycopg.connect(
-        host=env.get("PGHOST"),
-        port=env.get("PGPORT"),
-        user=env.get("PGUSER"),
-        password=env.get("PGPASSWORD"),
-        dbname=database["NAME"],
-        connect_timeout=5,
-    ) as connection:
+    with _connect(database) as connection:
         return connection.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
         ).fetchone()[0]
