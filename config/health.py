@@ -61,7 +61,10 @@ def check_celery() -> str:
     if app.conf.task_always_eager:
         return EAGER
     try:
-        replies = app.control.ping(timeout=TIMEOUT_SECONDS)
+        # A connection of its own, not one from the pool: the check says whether the broker can
+        # be reached now, and a broken connection is not handed back to the tasks' pool.
+        with app.connection_for_write() as connection:
+            replies = app.control.ping(timeout=TIMEOUT_SECONDS, connection=connection)
     except Exception:  # a broker that cannot be reached raises kombu's or redis' errors
         logger.exception("health: Celery ping failed")
         return FAIL
