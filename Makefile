@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test up install lint bench bench-deps messages clean
+.PHONY: run test up install lint bench bench-deps messages clean backup restore
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -42,6 +42,17 @@ up: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v0
 	PATH=$(VENV)/bin:$$PATH $(VENV)/bin/honcho start
+
+# Backups (scripts/backup.py): the PostgreSQL database and both media folders in one .tar under
+# backups/ (BACKUP_DIR=... for another folder); `make restore FILE=backups/x.tar` loads one into
+# an empty database (FORCE=1 replaces a non-empty one). Needs pg_dump/pg_restore.
+BACKUP_DIR ?= backups
+backup: $(STAMP)
+	$(PY) scripts/backup.py backup --output $(BACKUP_DIR)
+
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "make restore: say which backup, e.g. make restore FILE=backups/cppcc-backup-20260101-020000.tar"; exit 1; }
+	$(PY) scripts/backup.py restore $(FILE) $(if $(FORCE),--force,)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -4,6 +4,7 @@ One module for every mode: the demo (`make run`, SQLite, eager tasks), the tests
 Redis, overridden in tests/conftest.py) and production (`make up`, DEBUG off).
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -17,6 +18,9 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DEBUG", default=False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
+# Rotating the key: put the old one here (comma-separated), the new one in SECRET_KEY; sessions
+# and password-reset links signed with the old key keep working until it is removed.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 if not SECRET_KEY and DEBUG:
     SECRET_KEY = "insecure-demo-key-only-for-DEBUG-mode"  # noqa: S105
 # With DEBUG off there is no fallback: a production server with a known key would let anyone
@@ -27,7 +31,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with the portal's admin site (staff second factor): config/apps.py
+    "config.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -38,6 +43,9 @@ INSTALLED_APPS = [
     "import_export",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # Lowest first, as they depend: core ← members ← opinions ← residents ← studios,
     # consultations; portal (the demo and scale commands) sits above them all.
     "core",
@@ -50,15 +58,21 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "members.sessions.IdleTimeoutMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -97,6 +111,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Auth ----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a login name locked out at this address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "members.auth.MobileOrUsernameBackend",
 ]
 LOGIN_URL = "login"
@@ -104,10 +120,40 @@ LOGIN_REDIRECT_URL = "members:dashboard"
 LOGOUT_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "members.passwords.CharacterKindsValidator", "OPTIONS": {"min_kinds": 3}},
+    {"NAME": "members.passwords.NotMobileValidator"},
 ]
+
+# Lockout (django-axes): 5 wrong passwords for one login name from one address lock that pair
+# for 30 minutes; other addresses (and other names at that address) are not affected. Each
+# attempt while locked starts the 30 minutes again. Every failure, login and logout is a row
+# in the admin ("Access failures", "Access logs"); staff unlock by deleting the "Access attempt".
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "members.access.lockout_username"
+AXES_LOCKOUT_CALLABLE = "members.access.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Axes' own log lines hide the login name; members/access.py logs it with a masked mobile.
+AXES_SENSITIVE_PARAMETERS = ["username", "otp_token"]
+AXES_VERBOSE = False  # members/access.py logs each attempt, with the request id
+# Behind a proxy, the header that carries the client's address (shared with the rate limits).
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    env.str("RATELIMIT_IP_META_KEY", default="") or "REMOTE_ADDR",
+    "REMOTE_ADDR",
+)
+
+# Sessions end after this long without a request (members/sessions.py), by role.
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
+MEMBER_SESSION_IDLE_SECONDS = env.int("MEMBER_SESSION_IDLE_SECONDS", default=8 * 60 * 60)
+# The TOTP second factor (members/otp.py): the name the authenticator app shows.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="CPPCC portal")
 
 # --- Language and time ---------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -166,6 +212,29 @@ if REDIS_URL:
     }
 
 # --- Security (production) -----------------------------------------------------------------
+# Content-Security-Policy (django-csp): scripts and styles only from the portal's own static
+# files, no inline code anywhere. Bootstrap draws its form controls with data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# No page uses the camera API, location, the microphone or payments.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+# /healthz shows each service's status to callers sending this in X-Healthz-Token.
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -181,11 +250,29 @@ if not DEBUG:
     if env.bool("BEHIND_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# One JSON object per line, each with the request id (config/logs.py); LOG_FORMAT=text for
+# plain lines when reading a terminal.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "config.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "config.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": env.str("LOG_FORMAT", default="json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Django's own loggers write through the same handler instead of their plain-text ones.
+    "loggers": {
+        name: {"handlers": ["console"], "level": "INFO", "propagate": False}
+        for name in ("django", "django.server")
+    },
 }
 
 # --- Portal --------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import health, views
 
 admin.site.site_header = _("CPPCC member duty portal")
 admin.site.site_title = _("CPPCC member duty portal")
@@ -15,6 +15,7 @@ admin.site.enable_nav_sidebar = False
 urlpatterns = [
     path("", views.home, name="home"),
     path("elder-mode/", views.elder_mode_switch, name="elder_mode"),
+    path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("members.account_urls")),
     path("member/", include("opinions.member_urls")),

@@ -17,6 +17,7 @@ urlpatterns = [
         auth_views.PasswordChangeView.as_view(form_class=MemberPasswordChangeForm),
         name="password_change",
     ),
+    path("two-factor/", views.two_factor_setup, name="two_factor"),
     path(
         "password_change/done/",
         auth_views.PasswordChangeDoneView.as_view(),

@@ -1,8 +1,16 @@
+"""Login by mobile phone number (members) or username (staff), with the same work either way.
+
+A login form must not tell an attacker which mobile numbers belong to members. The time a wrong
+password takes is such a tell when the work differs: this backend finds at most one user with
+one query and then hashes the password exactly once, whether the number or name is known or not
+(Django's ModelBackend does the same for unknown users by hashing against a throwaway user).
+"""
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.core.exceptions import ValidationError
+from django.db.models import F, Q
 
-from .phones import normalize_mobile
+from .access import login_name
 
 
 class MobileOrUsernameBackend(ModelBackend):
@@ -11,12 +19,19 @@ class MobileOrUsernameBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None or password is None:
             return None
-        try:
-            mobile = normalize_mobile(username)
-        except ValidationError:
-            mobile = None
-        if mobile:
-            user = get_user_model()._default_manager.filter(member__mobile=mobile).first()
-            if user and user.check_password(password) and self.user_can_authenticate(user):
-                return user
-        return super().authenticate(request, username=username, password=password, **kwargs)
+        name = login_name(username)
+        users = get_user_model()._default_manager
+        # A member's mobile comes first: a staff username that happens to look like a number
+        # never hides the member whose phone it is.
+        user = (
+            users.filter(Q(member__mobile=name) | Q(username=name))
+            .order_by(F("member__mobile").asc(nulls_last=True))
+            .first()
+        )
+        if user is None:
+            # The one hash an unknown login costs, so that it costs what a known one does.
+            get_user_model()().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

@@ -121,7 +121,6 @@ class _WrittenItemForm(forms.Form):
             Div(
                 self.people_field,
                 css_class="border rounded px-3 pt-2 mb-3 overflow-auto people-picker",
-                style="max-height: 16rem",
             ),
             "attachments",
             *(["remove_attachments"] if self.existing_attachments else []),

@@ -144,7 +144,7 @@ class IssuePhotoInline(admin.TabularInline):
         url = reverse("admin:residents_residentissue_photo", args=[photo.issue_id, photo.pk])
         return format_html(
             '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="{}" '
-            'style="max-width:240px;max-height:180px"></a>',
+            'class="issue-photo-thumb"></a>',
             url,
             url,
             gettext("Photo of the issue"),

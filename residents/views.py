@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import get_language
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
@@ -100,6 +101,8 @@ def issue_new(request):
     return render(request, FORM_TEMPLATE, _form_context(form))
 
 
+# The tracking code is the resident's key to their issue: no cache may keep a page showing it.
+@cache_control(private=True, no_store=True)
 def issue_done(request):
     """After sending: the code and the link to follow it. Reads nothing from the database."""
     code = selectors.normalize_tracking_code(request.GET.get("code", ""))
@@ -111,6 +114,7 @@ def issue_done(request):
     return render(request, "residents/issue_done.html", {"code": code, "track_url": track_url})
 
 
+@cache_control(private=True, no_store=True)
 def issue_track(request):
     """The code form, and with a code, what the resident may see of the issue."""
     if "code" not in request.GET:

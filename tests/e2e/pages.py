@@ -6,7 +6,7 @@ A page added to the portal is one line in PAGES:
     Page("name shown in the test id", WHO, "/path/" or a function of the Scene, [action])
 
 - WHO: ANONYMOUS, MEMBER (王秀英, a member with groups and activities), HANDLER (a department
-  handler) or NOT_A_MEMBER (a login with no member record).
+  handler), NOT_A_MEMBER (a login with no member record) or STAFF (office staff).
 - The URL may be a function that receives the Scene (the logged-in people and their
   department, built fresh for each test) and returns the path; it may create what the page
   shows with the factories, as the small helpers below do, e.g.
@@ -44,6 +44,7 @@ ANONYMOUS = "anonymous"
 MEMBER = "member"
 HANDLER = "handler"
 NOT_A_MEMBER = "not-a-member"
+STAFF = "staff"
 
 
 @dataclass(frozen=True)
@@ -54,10 +55,16 @@ class Scene:
     department: object  # opinions.models.Department
     handler: object  # members.models.User who handles `department`
     not_a_member: object  # members.models.User without a member record
+    staff: object  # members.models.User of the committee office
 
     def user(self, who: str):
         """The login for WHO, or None for ANONYMOUS."""
-        logins = {MEMBER: self.member.user, HANDLER: self.handler, NOT_A_MEMBER: self.not_a_member}
+        logins = {
+            MEMBER: self.member.user,
+            HANDLER: self.handler,
+            NOT_A_MEMBER: self.not_a_member,
+            STAFF: self.staff,
+        }
         return None if who == ANONYMOUS else logins[who]
 
 
@@ -77,6 +84,7 @@ def build_scene() -> Scene:
         department=department,
         handler=HandlerFactory(username="zhujian", department=department),
         not_a_member=UserFactory(username="liqiang"),
+        staff=OfficeStaffFactory(username="zhangwei"),
     )
 
 
@@ -115,6 +123,18 @@ def submit_form(page) -> None:
     page.wait_for_load_state("load")
 
 
+def lock_out(page) -> None:
+    """Five wrong passwords for one mobile: the fifth answer is the lockout page (sooner
+    when an earlier scan of this test has already counted some)."""
+    for _ in range(5):
+        if page.locator("input[name=username]").count() == 0:
+            break
+        page.fill("input[name=username]", "13912345678")
+        page.fill("input[name=password]", "wrong-Password1")
+        page.locator("main form [type=submit]").first.click()
+        page.wait_for_load_state("load")
+
+
 @dataclass(frozen=True)
 class Page:
     name: str
@@ -131,6 +151,7 @@ PAGES = [
     Page("home", ANONYMOUS, "/"),
     Page("login", ANONYMOUS, "/accounts/login/"),
     Page("login refused", ANONYMOUS, "/accounts/login/", submit_form),
+    Page("login locked", ANONYMOUS, "/accounts/login/", lock_out),
     Page("not found (404)", ANONYMOUS, "/no-such-page/"),
     # Member pages.
     Page("member dashboard", MEMBER, "/member/"),
@@ -149,6 +170,9 @@ PAGES = [
     Page("member proposal", MEMBER, lambda s: f"/member/proposals/{proposal(s)}/"),
     Page("member proposal edit", MEMBER, lambda s: f"/member/proposals/{draft_proposal(s)}/edit/"),
     Page("member notifications", MEMBER, "/member/notifications/"),
+    # Staff pages outside the admin.
+    Page("staff second factor", STAFF, "/accounts/two-factor/"),
+    Page("staff second factor refused", STAFF, "/accounts/two-factor/", submit_form),
     # Department pages.
     Page("department inbox", HANDLER, "/department/"),
     Page("department report", HANDLER, lambda s: f"/department/reports/{report(s)}/"),

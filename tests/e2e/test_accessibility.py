@@ -131,8 +131,14 @@ def open_page(browser, live_server):
     contexts = []
 
     def open_(device: dict, user=None, *, elder: bool = False, javascript: bool = True):
+        # bypass_csp: axe-core is put into the page as an inline script, which the portal's
+        # Content-Security-Policy refuses; tests/e2e/test_csp.py checks the policy itself.
         context = browser.new_context(
-            base_url=live_server.url, locale=LOCALE, java_script_enabled=javascript, **device
+            base_url=live_server.url,
+            locale=LOCALE,
+            java_script_enabled=javascript,
+            bypass_csp=True,
+            **device,
         )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)

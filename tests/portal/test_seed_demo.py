@@ -113,7 +113,8 @@ def test_seed_demo_prints_one_working_login_per_role(seeded, client):
         mobiles[0]: roles.MEMBER,
     }
     for login, password in logins.items():
-        assert client.login(username=login, password=password), login
+        response = client.post("/accounts/login/", {"username": login, "password": password})
+        assert response.status_code == 302, login
         client.logout()
         user = (
             User.objects.get(member=member) if login.isdigit() else User.objects.get(username=login)
