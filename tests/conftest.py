@@ -37,14 +37,11 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_places():
-    """Each test's streets, communities and CAPTCHA challenges are its own: what server
-    processes keep of them (residents/places.py, residents/challenges.py) outlives a
-    rolled-back test otherwise."""
+    """Each test's streets and communities are its own: what server processes keep of them
+    (residents/places.py) outlives a rolled-back test otherwise."""
     from residents import places
-    from residents.challenges import challenges_drop_ready
 
     places.forget()
-    challenges_drop_ready()
 
 
 def pytest_collection_modifyitems(items):
