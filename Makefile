@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test up install lint bench bench-deps messages clean backup restore
+.PHONY: run test up install lint bench bench-deps messages clean backup restore lighthouse
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -73,3 +73,8 @@ clean:
 # benchmarks/results.md. BENCH_QUICK=1 runs it at a small scale in a few minutes.
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
+
+# Lighthouse accessibility scores (scripts/lighthouse.py) of the pages most people use, on a
+# throw-away SQLite demo; fails below 95. Installs Lighthouse from tools/lighthouse's lock file.
+lighthouse: $(STAMP)
+	env -u DATABASE_URL -u REDIS_URL $(PY) scripts/lighthouse.py --min 95

@@ -326,8 +326,7 @@ def throughput(servers: dict[str, Server], form: dict) -> tuple[dict, dict]:
             "name": "张先生",
             "mobile": "13912345678",
             "consent": "on",
-            "captcha_0": "test-key",
-            "captcha_1": "PASSED",
+            "altcha": "passed",
         }
     )
     helpdesk_body = urllib.parse.urlencode(
@@ -429,8 +428,7 @@ def burst(server: Server, form: dict) -> dict:
             "community": "",
             "place": "十字路口",
             "description": "红绿灯坏了。",
-            "captcha_0": "test-key",
-            "captcha_1": "PASSED",
+            "altcha": "passed",
         }
     )
     before = count_rows(DB_FULL, "residents_residentissue")

@@ -280,22 +280,26 @@ PORTAL_NAME = env.str("PORTAL_NAME", default="")
 # Absolute links in emails (no request at hand in a Celery worker).
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
-# --- Resident issues (residents app): CAPTCHA, rate limits, time limits, retention ----------
+# --- Resident issues (residents app): anti-robot check, rate limits, time limits, retention --
 # Everything the public issue form needs, kept together. Rates are django-ratelimit strings
 # ("5/h", "60/m"); an empty value switches that limit off (tests, benchmarks).
-INSTALLED_APPS += ["captcha"]
-# Test mode accepts the answer "passed": only for tests, the browser journey and benchmarks.
+# Test mode accepts the answer "passed" for the anti-robot check: only for tests, browser
+# journeys and benchmarks.
 CAPTCHA_TEST_MODE = env.bool("CAPTCHA_TEST_MODE", default=False)
-# Small sums in digits: readable for elderly residents who do not read Latin letters.
-CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
-CAPTCHA_MATH_CHALLENGE_OPERATOR = "x"
-CAPTCHA_FONT_SIZE = 32
-CAPTCHA_TIMEOUT = 20  # minutes: elderly residents type slowly
+# The proof of work (residents/antirobot.py): the browser searches up to this many SHA-256
+# hashes (a second or two on an old phone); a challenge can be answered within this time.
+ANTIROBOT_MAX_COUNTER = env.int("ANTIROBOT_MAX_COUNTER", default=50_000)
+ANTIROBOT_EXPIRES_SECONDS = env.int("ANTIROBOT_EXPIRES_SECONDS", default=2 * 60 * 60)
+# The committee office's phone number, given on the "too many requests" page.
+OFFICE_PHONE = env.str("OFFICE_PHONE", default="0000-12345678")
 # django-ratelimit counts in the default cache (Redis whenever REDIS_URL is set). It is not an
 # installed app: its system check warns about Django's own RedisCache, which increments
 # atomically; residents/checks.py refuses a per-process cache when DEBUG is off instead.
 RESIDENT_ISSUE_SUBMIT_RATE = env.str("RESIDENT_ISSUE_SUBMIT_RATE", default="5/h") or None
 RESIDENT_ISSUE_TRACK_RATE = env.str("RESIDENT_ISSUE_TRACK_RATE", default="30/h") or None
+# Submissions through the no-JavaScript question (a word to type), whose answer a robot can
+# learn: a stricter limit of their own, on top of the one above.
+RESIDENT_ISSUE_NOSCRIPT_RATE = env.str("RESIDENT_ISSUE_NOSCRIPT_RATE", default="2/d") or None
 # Behind a reverse proxy, the header that carries the client's address (e.g. HTTP_X_REAL_IP).
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
 RESIDENT_ISSUE_PHOTO_MAX_COUNT = 3

@@ -22,7 +22,6 @@ urlpatterns = [
     path("member/", include("members.urls")),
     path("department/", include("opinions.department_urls")),
     path("issues/", include("residents.urls")),
-    path("captcha/", include("captcha.urls")),
 ]
 
 if settings.DEBUG:

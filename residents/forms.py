@@ -1,8 +1,8 @@
 """Forms of the public pages and of the staff's triage steps. They parse and check input;
 the services decide and write."""
 
-from captcha.conf import settings as captcha_settings
-from captcha.fields import CaptchaField, CaptchaTextInput
+import json
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
@@ -16,8 +16,7 @@ from members.phones import normalize_mobile
 from members.selectors import groups_visible_to, members_visible_to
 from opinions.models.common import Category as OpinionCategory
 
-from . import places, targets
-from .challenges import challenge_take
+from . import antirobot, places, targets
 from .models import (
     DESCRIPTION_MAX_LENGTH,
     NAME_MAX_LENGTH,
@@ -46,39 +45,72 @@ def _helper() -> FormHelper:
     return helper
 
 
-class PortalCaptchaInput(CaptchaTextInput):
-    """The CAPTCHA with a described picture and a numeric keyboard on phones."""
+class AntiRobotWidget(forms.Widget):
+    """The ALTCHA widget, which works by itself, and inside <noscript> a word to type for
+    browsers without JavaScript. Nothing of the request is rendered into it: the widget fetches
+    its challenge from a JSON view, so the kept form page (residents/places.py) needs no hole.
+    """
 
-    template_name = "residents/captcha_widget.html"
+    template_name = "residents/antirobot_widget.html"
+    WORD_FIELD = "antirobot_word"
+    # What ALTCHA's widget calls its hidden field.
+    PAYLOAD_FIELD = "altcha"
+    # The widget's texts (ALTCHA's i18n keys) from our catalog: plain words for what it does.
+    STRINGS = {
+        "label": _("Automatic check: no need to do anything"),
+        "verifying": _("Checking automatically…"),
+        "verified": _("Check done"),
+        "error": _("The check failed. Tap here to try again."),
+        "expired": _("The check expired. Tap here to do it again."),
+        "verificationRequired": _("Please wait for the automatic check to finish."),
+        "waitAlert": _("Checking automatically… please wait a moment."),
+    }
 
-    def __init__(self, attrs=None, **kwargs):
-        attrs = {"class": "form-control", **(attrs or {})}
-        super().__init__(attrs=attrs, **kwargs)
-        # The field is laid out as a fieldset: the answer box needs a name of its own.
-        self.widgets[1].attrs.update(
-            {"inputmode": "numeric", "aria-label": _("Answer to the sum in the picture")}
+    def value_from_datadict(self, data, files, name):
+        return (data.get(self.PAYLOAD_FIELD, ""), data.get(self.WORD_FIELD, ""))
+
+    def value_omitted_from_data(self, data, files, name):
+        return False
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["word_field"] = self.WORD_FIELD
+        context["widget"]["payload_field"] = self.PAYLOAD_FIELD
+        context["widget"]["strings"] = json.dumps(
+            {key: str(text) for key, text in self.STRINGS.items()}, ensure_ascii=False
         )
-
-    @property
-    def challenge_key(self) -> str:
-        """The key of the challenge this widget rendered last (the library sets `_key` when it
-        makes the challenge, in render)."""
-        return self._key
+        return context
 
 
-class PortalCaptchaField(CaptchaField):
-    """The library's CAPTCHA field, checked in one statement (residents/challenges.py)."""
+class AntiRobotField(forms.Field):
+    """The anti-robot check (residents/antirobot.py). Cleans to "pow" (the browser's proof of
+    work passed) or "word" (the no-JavaScript question answered)."""
+
+    widget = AntiRobotWidget
+    default_error_messages = {
+        antirobot.MISSING: _(
+            "The automatic check has not finished yet. Please wait a moment and send again."
+        ),
+        antirobot.INVALID: _("The automatic check failed. Please send again."),
+        antirobot.EXPIRED: _("The page was open too long. Please send again."),
+        antirobot.REPLAYED: _("This form was already sent once. Please send again."),
+        "word": _("Please type the two characters shown in the box."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)  # the checks below say what is missing
+        super().__init__(**kwargs)
 
     def clean(self, value):
-        forms.MultiValueField.clean(self, value)  # required, and both parts present
-        key, response = value[0], (value[1] or "").strip().lower()
-        value[1] = ""  # a wrong answer is not shown again
-        expected = challenge_take(key)
-        if captcha_settings.CAPTCHA_TEST_MODE and response == "passed":
-            return value
-        if expected is None or expected != response:
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return value
+        payload, word = value
+        if not payload and word:
+            if antirobot.word_check(word):
+                return "word"
+            raise ValidationError(self.error_messages["word"], code="word")
+        outcome = antirobot.solution_check(payload)
+        if outcome != antirobot.PASSED:
+            raise ValidationError(self.error_messages[outcome], code=outcome)
+        return "pow"
 
 
 class PlainSelect(forms.Select):
@@ -293,10 +325,9 @@ class IssueForm(forms.Form):
 
 
 class PublicIssueForm(IssueForm):
-    captcha = PortalCaptchaField(
-        label=_("Please work out the sum in the picture"),
-        widget=PortalCaptchaInput(),
-        error_messages={"invalid": _("The answer to the sum was wrong. Please try the new one.")},
+    antirobot = AntiRobotField(
+        label=_("Anti-robot check"),
+        help_text=_("Your phone or computer does it by itself: nothing to read or type."),
     )
 
 

@@ -1,7 +1,6 @@
 from celery import shared_task
 
 from . import services
-from .challenges import challenges_remove_expired
 
 
 @shared_task
@@ -9,9 +8,3 @@ def erase_expired_personal_data() -> int:
     """Erase name and phone of issues closed longer ago than the retention period. Safe to run
     twice or in two workers at once (one UPDATE of the rows still holding data)."""
     return services.personal_data_erase_expired()
-
-
-@shared_task
-def remove_expired_captchas() -> int:
-    """Delete CAPTCHA challenges nobody answered in time (the form's check does not)."""
-    return challenges_remove_expired()

@@ -1,45 +1,74 @@
 """The public pages: the issue form, the tracking page and the resident's answer after closing.
 
 Open to anyone, so each write and each lookup is limited per client address (django-ratelimit,
-counted in the shared cache) and the form carries an offline CAPTCHA.
+counted in the shared cache) and the form carries an anti-robot check (residents/antirobot.py).
 """
 
-from captcha.models import CaptchaStore
+from datetime import timedelta
+
 from crispy_forms.utils import render_crispy_form
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit import ALL
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage
 
 from core.elder_mode import elder_mode_on
 from core.workflow import TransitionRefused
 
-from . import places, selectors, services
-from .challenges import challenge_new
+from . import antirobot, places, selectors, services
 from .forms import FeedbackForm, IssueForm, PublicIssueForm, TrackForm
 
 
-def _limited(request, *, group: str, rate: str | None) -> bool:
-    """Count this request against the client address; True once the limit is exceeded."""
+def _usage(request, *, group: str, rate: str | None, increment: bool) -> dict | None:
     if not rate:
-        return False
-    return is_ratelimited(
-        request, group=f"residents.{group}", key="ip", rate=rate, method=ALL, increment=True
+        return None
+    return get_usage(
+        request, group=f"residents.{group}", key="ip", rate=rate, method=ALL, increment=increment
     )
 
 
-def _too_many(request):
-    return render(request, "residents/too_many.html", status=429)
+def _limited(request, *, group: str, rate: str | None) -> dict | None:
+    """Count this request against the client address; the usage once the limit is exceeded."""
+    usage = _usage(request, group=group, rate=rate, increment=True)
+    return usage if usage and usage["should_limit"] else None
+
+
+def _used_up(request, *, group: str, rate: str | None) -> dict | None:
+    """Without counting this request: the usage when the address has no request left."""
+    usage = _usage(request, group=group, rate=rate, increment=False)
+    return usage if usage and usage["count"] >= usage["limit"] else None
+
+
+def _too_many(request, usage: dict):
+    """429, saying when the address may try again and whom to call meanwhile."""
+    seconds = max(usage.get("time_left", 0), 60)
+    retry_at = timezone.localtime() + timedelta(seconds=seconds)
+    # A refused form: what the resident wrote is shown again, to copy and send later.
+    typed = "\n".join(
+        text
+        for text in (request.POST.get("place", ""), request.POST.get("description", ""))
+        if text
+    )
+    response = render(
+        request,
+        "residents/too_many.html",
+        {"retry_at": retry_at, "office_phone": settings.OFFICE_PHONE, "typed": typed[:3000]},
+        status=429,
+    )
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 FORM_TEMPLATE = "residents/issue_form.html"
@@ -56,8 +85,8 @@ def _form_context(form, fields_html=None) -> dict:
 def _blank_form(request):
     """The empty form. Every visitor gets the same fields, so they are rendered once per server
     process and kept (residents/places.py). An anonymous visitor without messages, the
-    residents' usual case, gets the whole page as kept, with this request's CSRF token and a
-    new CAPTCHA challenge put into its holes."""
+    residents' usual case, gets the whole page as kept, with this request's CSRF token put
+    into its hole (the anti-robot widget fetches its challenge by itself)."""
     language = get_language()
 
     def fields_html():
@@ -67,34 +96,47 @@ def _blank_form(request):
         return render(request, FORM_TEMPLATE, _form_context(PublicIssueForm(), fields_html()))
 
     def render_page() -> str:
-        form = PublicIssueForm()
-        context = {**_form_context(form, fields_html()), "csrf_token": places.CSRF_HOLE}
-        html = render_to_string(FORM_TEMPLATE, context, request)
-        key = form.fields["captcha"].widget.challenge_key
-        CaptchaStore.objects.filter(hashkey=key).delete()  # rendered once, never shown
-        return html.replace(key, places.CAPTCHA_HOLE)
+        context = {
+            **_form_context(PublicIssueForm(), fields_html()),
+            "csrf_token": places.CSRF_HOLE,
+        }
+        return render_to_string(FORM_TEMPLATE, context, request)
 
     page = places.kept_html(("page", language, elder_mode_on(request)), render_page)
-    return HttpResponse(
-        page.replace(places.CAPTCHA_HOLE, challenge_new()).replace(
-            places.CSRF_HOLE, get_token(request)
-        )
-    )
+    return HttpResponse(page.replace(places.CSRF_HOLE, get_token(request)))
+
+
+@require_GET
+def antirobot_challenge(request):
+    """A new signed challenge for the form's anti-robot check; writes nothing."""
+    response = JsonResponse(antirobot.challenge_new())
+    add_never_cache_headers(response)
+    return response
 
 
 @require_http_methods(["GET", "POST"])
 def issue_new(request):
     if request.method == "GET":
         return _blank_form(request)
-    if _limited(request, group="submit", rate=settings.RESIDENT_ISSUE_SUBMIT_RATE):
-        return _too_many(request)
+    # Only stored submissions count towards the limits: a resident whose form came back with
+    # a mistake has lost nothing of their allowance.
+    submit_rate = settings.RESIDENT_ISSUE_SUBMIT_RATE
+    if usage := _used_up(request, group="submit", rate=submit_rate):
+        return _too_many(request, usage)
     form = PublicIssueForm(request.POST, request.FILES)
     if form.is_valid():
+        noscript = form.cleaned_data["antirobot"] == "word"
+        noscript_rate = settings.RESIDENT_ISSUE_NOSCRIPT_RATE
+        if noscript and (usage := _used_up(request, group="noscript", rate=noscript_rate)):
+            return _too_many(request, usage)
         try:
             issue = services.issue_submit(actor=None, **form.service_arguments())
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            _usage(request, group="submit", rate=submit_rate, increment=True)
+            if noscript:
+                _usage(request, group="noscript", rate=noscript_rate, increment=True)
             return redirect(
                 f"{reverse('residents:done')}?{urlencode({'code': issue.tracking_code})}"
             )
@@ -119,8 +161,8 @@ def issue_track(request):
     """The code form, and with a code, what the resident may see of the issue."""
     if "code" not in request.GET:
         return render(request, "residents/track.html", {"form": TrackForm()})
-    if _limited(request, group="track", rate=settings.RESIDENT_ISSUE_TRACK_RATE):
-        return _too_many(request)
+    if usage := _limited(request, group="track", rate=settings.RESIDENT_ISSUE_TRACK_RATE):
+        return _too_many(request, usage)
     form = TrackForm(request.GET)
     code = form.cleaned_data["code"] if form.is_valid() else ""
     tracking = selectors.issue_tracking(code)
@@ -133,8 +175,8 @@ def issue_track(request):
 @require_POST
 def issue_feedback(request):
     """The resident's one answer after closing: solved, partly solved or not solved."""
-    if _limited(request, group="track", rate=settings.RESIDENT_ISSUE_TRACK_RATE):
-        return _too_many(request)
+    if usage := _limited(request, group="track", rate=settings.RESIDENT_ISSUE_TRACK_RATE):
+        return _too_many(request, usage)
     form = FeedbackForm(request.POST)
     if not form.is_valid():
         return redirect("residents:track")

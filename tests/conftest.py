@@ -37,15 +37,13 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_places():
-    """Each test's streets, communities, CAPTCHA challenges and working-day exceptions are its
-    own: what server processes keep of them (residents/places.py, residents/challenges.py,
-    core/workdays.py) outlives a rolled-back test otherwise."""
+    """Each test's streets, communities and working-day exceptions are its own: what server
+    processes keep of them (residents/places.py, core/workdays.py) outlives a rolled-back test
+    otherwise."""
     from core import workdays
     from residents import places
-    from residents.challenges import challenges_drop_ready
 
     places.forget()
-    challenges_drop_ready()
     workdays.forget()
 
 

@@ -378,21 +378,3 @@ def test_a_refused_form_puts_focus_on_the_first_wrong_field_and_says_why(open_pa
     described = field.get_attribute("aria-describedby").split()
     errors = [page.locator(f"#{ident}") for ident in described if ident.endswith("_error")]
     assert errors and errors[0].is_visible() and errors[0].inner_text().strip()
-
-
-def test_the_captcha_offers_another_sum_without_losing_what_was_typed(open_page):
-    page = open_page(PHONE)
-    page.goto("/issues/new/")
-    page.locator("#id_place").fill("和平里3号楼东门")
-    image = page.locator("[data-captcha] img")
-    key = page.locator("#id_captcha_0")
-    old_src, old_key = image.get_attribute("src"), key.input_value()
-
-    page.locator("[data-captcha-refresh]").click()
-
-    page.wait_for_function(
-        "(old) => document.querySelector('#id_captcha_0').value !== old", arg=old_key
-    )
-    assert image.get_attribute("src") != old_src
-    assert page.locator("#id_captcha_1").evaluate("(el) => el === document.activeElement")
-    assert page.locator("#id_place").input_value() == "和平里3号楼东门"

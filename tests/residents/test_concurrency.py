@@ -173,8 +173,7 @@ def test_a_hundred_concurrent_submissions_are_all_stored_with_unique_codes(serve
             "street": str(street.pk),
             "place": f"和平里{n}号楼",
             "description": f"第{n}号诉求：楼道灯不亮。",
-            "captcha_0": "load-test",
-            "captcha_1": "passed",
+            "altcha": "passed",
         }
         files = {"photos": ("photo.jpg", photo)} if n % PHOTO_EVERY == 0 else {}
         body, content_type = _multipart(fields, files)

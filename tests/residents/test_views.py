@@ -2,7 +2,6 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from captcha.models import CaptchaStore
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,11 +13,10 @@ from PIL import Image
 from core.models import TimelineEntry
 from core.workflow import timeline_add
 from residents import places, services
-from residents.challenges import challenges_drop_ready
 from residents.models import IssuePhoto, ResidentIssue
 from tests.members.factories import MemberFactory, OfficeStaffFactory
 
-from .conftest import CAPTCHA_PASSED
+from .conftest import CAPTCHA_PASSED, solved
 from .factories import CommunityFactory, StreetFactory
 
 NEW = reverse("residents:new")
@@ -65,12 +63,12 @@ def _assert_nothing_written(settings):
 # --- The form -----------------------------------------------------------------------------------
 
 
-def test_form_page_lists_categories_streets_and_a_captcha(client, community):
+def test_form_page_lists_categories_streets_and_the_anti_robot_check(client, community):
     response = client.get(NEW)
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'name="captcha_1"' in html and "/captcha/image/" in html
+    assert "<altcha-widget" in html and reverse("residents:antirobot_challenge") in html
     assert community.name in html and community.street.name in html
     for value in ResidentIssue.Category.values:
         assert f'value="{value}"' in html
@@ -85,7 +83,6 @@ def test_form_page_query_count_does_not_grow_with_streets_and_communities(client
         street = StreetFactory()
         CommunityFactory.create_batch(3, street=street)
     places.forget()  # what the commit of those changes does (tests run inside a transaction)
-    challenges_drop_ready()  # and a cold process, like the first GET: no challenges held
 
     with CaptureQueriesContext(connection) as many:
         client.get(NEW)
@@ -116,34 +113,23 @@ def test_codes_are_random_not_sequential(client, street):
     assert all(len(code) == 8 and not set(code) & set("01ILO") for code in codes)
 
 
-def test_wrong_captcha_is_refused_and_writes_nothing(client, street, settings):
-    client.get(NEW)
-    key = CaptchaStore.objects.latest("pk").hashkey
-
-    response = client.post(NEW, _data(street, captcha_0=key, captcha_1="99999"))
+def test_a_made_up_solution_is_refused_and_writes_nothing(client, street, settings):
+    response = client.post(NEW, _data(street, altcha="eyJjaGFsbGVuZ2UiOnt9fQ=="))
 
     assert response.status_code == 200
-    assert response.context["form"].errors["captcha"]
+    assert response.context["form"].errors["antirobot"]
     _assert_nothing_written(settings)
 
 
-def test_real_captcha_answer_is_accepted(client, street, monkeypatch):
-    import captcha.conf.settings as captcha_settings
-
-    monkeypatch.setattr(captcha_settings, "CAPTCHA_TEST_MODE", False)
-    client.get(NEW)
-    store = CaptchaStore.objects.latest("pk")
-
-    response = client.post(NEW, _data(street, captcha_0=store.hashkey, captcha_1=store.response))
+def test_real_solution_is_accepted(client, street, antirobot_real):
+    response = client.post(NEW, _data(street, altcha=solved(client)))
 
     assert response.status_code == 302
     assert ResidentIssue.objects.count() == 1
 
 
-def test_test_mode_answer_is_refused_outside_test_mode(client, street, monkeypatch, settings):
-    import captcha.conf.settings as captcha_settings
-
-    monkeypatch.setattr(captcha_settings, "CAPTCHA_TEST_MODE", False)
+def test_test_mode_answer_is_refused_outside_test_mode(client, street, settings):
+    settings.CAPTCHA_TEST_MODE = False
 
     response = client.post(NEW, _data(street))
 
@@ -290,12 +276,11 @@ def test_submissions_over_the_rate_get_429_in_chinese_and_write_nothing(client, 
     html = response.content.decode()
     assert 'lang="zh-hans"' in html
     assert (
-        _message_in_site_language(
-            "Too many requests came from your network in a short time. Please wait a while and "
-            "try again, or call the committee office."
-        )
+        _message_in_site_language("Too many requests came from your network in a short time.")
         in html
     )
+    assert settings.OFFICE_PHONE in html
+    assert int(response["Retry-After"]) > 0
     # Another address is not held back by the first one.
     assert client.post(NEW, _data(street), REMOTE_ADDR="10.1.2.3").status_code == 302
 
