@@ -66,6 +66,9 @@ done = function(summary, latency, requests)
     total_answered = total_answered + thread:get("answered")
     total_succeeded = total_succeeded + thread:get("succeeded")
   end
+  -- wrk calls request() once on the first thread to check the script before it connects:
+  -- that request is never sent.
+  total_sent = total_sent - 1
   io.write(string.format(
     'WRKJSON {"requests": %d, "duration_us": %d, "p50_ms": %.3f, "p95_ms": %.3f, ' ..
     '"p99_ms": %.3f, "errors": %d, "sent": %d, "answered": %d, "succeeded": %d}\n',
