@@ -76,6 +76,13 @@ def ratio_verdict(ours: float, theirs: float, limit: float) -> tuple[float, bool
     return ratio, ratio <= limit
 
 
+def paired_ratio(old: list[float], new: list[float], limit: float) -> tuple[float, bool]:
+    """The median of new/old over samples taken back to back (a slow moment of a shared
+    machine slows both of a pair), and whether it is at most `limit`."""
+    ratios = [after / before for before, after in zip(old, new, strict=True)]
+    return ratio_verdict(statistics.median(ratios), 1.0, limit)
+
+
 def uncommitted(porcelain: str) -> list[str]:
     """Tracked files with uncommitted changes, from `git status --porcelain` (untracked files,
     '??', are not part of the measured code)."""

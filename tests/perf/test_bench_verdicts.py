@@ -5,6 +5,7 @@ from benchmarks.verdicts import (
     PostCount,
     add_counts,
     largest_table_read,
+    paired_ratio,
     parse_pss_kib,
     ratio_verdict,
     rotations,
@@ -76,3 +77,13 @@ def test_largest_table_read_by_any_page():
     rows = {"members_attendance": 1_000_000, "members_member": 50_000, "big_unread": 9_000_000}
 
     assert largest_table_read(reads, rows) == ("members_attendance", 1_000_000, "dashboard")
+
+
+def test_paired_ratio_compares_samples_taken_back_to_back():
+    # The third pair ran while the machine was busy: both sides slowed, the ratio did not.
+    old, new = [10.0, 10.0, 30.0], [10.5, 10.4, 31.0]
+
+    ratio, ok = paired_ratio(old, new, 1.1)
+
+    assert round(ratio, 3) == 1.04 and ok
+    assert paired_ratio([10.0, 10.0], [12.0, 12.0], 1.1)[1] is False
