@@ -65,11 +65,13 @@ class Side:
         self.label = label
         if rev is None:
             self.root, self.commit = bench.ROOT, "working tree"
-            commit, dirty = bench.git_state()
+            self.git = bench.git_state()
+            commit, dirty = self.git
             self.name = f"{commit}{' with uncommitted changes' if dirty else ''}"
         else:
             self.commit = resolve(rev)
             self.root, self.name = checkout(self.commit), self.commit[:9]
+            self.git = (self.name, [])
         self.python = self.root / ".venv" / "bin" / "python"
         self.database = f"cppcc_bench_cmp_{label}"
 
@@ -117,7 +119,7 @@ def report(old: Side, new: Side, names: list[str], times: dict) -> str:
     lines = [
         f"# {new.name} against {old.name}: page times back to back",
         "",
-        f"Machine: {bench.machine(*bench.git_state())}.",
+        f"Machine: {bench.machine(*new.git)}.",
         f"Data: each side seeded by its own seed_scale with {bench.size_text(bench.FULL_SIZE)}, "
         f"seed {bench.SEED}; gunicorn {bench.WORKERS} sync workers, --preload, DEBUG off; "
         f"p50 at concurrency 1 over {bench.PAGE_SECONDS}s, {bench.PASSES} passes x "
