@@ -69,10 +69,12 @@ clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 *.egg-info
 
 # Benchmarks (benchmarks/run.py): the portal against django-helpdesk, the framework floor and
-# itself at 10,000 vs 1,000,000 rows, on gunicorn with production settings. Writes
-# benchmarks/results.md. BENCH_QUICK=1 runs it at a small scale in a few minutes.
+# itself at a small size vs full scale, on gunicorn with production settings. Writes
+# benchmarks/results.md. BENCH_QUICK=1 runs it at a tenth of the scale in a few minutes.
+# BENCH_COMPARE=<rev> instead measures every page of <rev> and of this tree back to back
+# (benchmarks/compare.py).
 bench: $(STAMP)
-	$(PY) benchmarks/run.py
+	$(if $(BENCH_COMPARE),$(PY) benchmarks/compare.py $(BENCH_COMPARE),$(PY) benchmarks/run.py)
 
 # Lighthouse accessibility scores (scripts/lighthouse.py) of the pages most people use, on a
 # throw-away SQLite demo; fails below 95. Installs Lighthouse from tools/lighthouse's lock file.

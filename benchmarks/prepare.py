@@ -1,87 +1,172 @@
-"""Run against one benchmark database (DATABASE_URL): make the logins the load tool uses, pick
-the pages to measure, and count each page's queries with the test client. Prints JSON.
+"""Run against one benchmark database (DATABASE_URL): pick the logins and the pages to measure,
+count each page's queries with the test client, note which tables each page reads and how many
+rows every table holds. Prints JSON on its last line.
 
-    DJANGO_SETTINGS_MODULE=benchmarks.bench_settings python -m benchmarks.prepare
+    DJANGO_SETTINGS_MODULE=benchmarks.bench_settings python benchmarks/prepare.py
+
+It imports only what every revision of the portal has (the models of members, opinions and
+residents, the role names), so that `benchmarks/compare.py` runs this same file against an
+older checkout.
 """
 
 import json
-import os
+import re
 import sys
 
 import django
+
+OFFICE_USERNAME = "scale-office"
+LIAISON_USERNAME = "scale-liaison"
+TABLE = re.compile(r'(?:FROM|JOIN) "(\w+)"')
+
+
+def staff_users():
+    """The office and liaison staff logins seed_scale made; a database seeded by an older
+    revision (which made none) gets the same two here: the office role, and the liaison role
+    running the first three street groups of the scale data and its first sector group."""
+    from django.contrib.auth.models import Group as Role
+
+    from members import roles
+    from members.models import Group, User
+
+    users = {}
+    for username, role in ((OFFICE_USERNAME, roles.OFFICE_STAFF), (LIAISON_USERNAME, None)):
+        user, created = User.objects.get_or_create(username=username, defaults={"is_staff": True})
+        if created:
+            user.groups.add(Role.objects.get(name=role or roles.LIAISON_STAFF))
+            if role is None:
+                scale = Group.objects.filter(name__startswith="规模").order_by("pk")
+                for group in [
+                    *scale.filter(kind=Group.Kind.STREET)[:3],
+                    *scale.filter(kind=Group.Kind.SECTOR)[:1],
+                ]:
+                    group.liaison_staff.add(user)
+        users[username] = user
+    return users[OFFICE_USERNAME], users[LIAISON_USERNAME]
+
+
+def chosen_members():
+    """The member with the average number of own reports (rounded, at least one: the report
+    page needs one) and the busiest member, each with their count."""
+    from django.db.models import Count
+
+    from members.models import Member
+    from opinions.models import OpinionReport
+
+    members = Member.objects.count()
+    average = OpinionReport.objects.count() / members
+    target = max(1, round(average))
+    counted = Member.objects.annotate(reports=Count("opinion_reports"))
+    typical = (
+        counted.filter(reports__gte=target).order_by("reports", "pk").select_related("user")[0]
+    )
+    busiest = counted.order_by("-reports", "pk").select_related("user")[0]
+    return average, typical, busiest
+
+
+def liaison_visible(liaison) -> dict[str, int] | None:
+    """How many rows of each measured changelist the liaison sees (None where a revision keeps
+    its selectors elsewhere)."""
+    try:
+        from members.selectors import members_visible_to
+        from opinions.selectors import reports_visible_to
+        from residents.selectors import issues_visible_to
+    except ImportError:
+        return None
+    return {
+        "members": members_visible_to(liaison).count(),
+        "opinion reports": reports_visible_to(liaison).count(),
+        "resident issues": issues_visible_to(liaison).count(),
+    }
+
+
+def table_rows() -> dict[str, int]:
+    """Exact row counts of every table of the database that holds any row."""
+    from django.db import connection
+
+    rows = {}
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f'SELECT count(*) FROM "{table}"')  # noqa: S608 - catalog names
+            count = cursor.fetchone()[0]
+            if count:
+                rows[table] = count
+    return rows
 
 
 def main() -> None:
     django.setup()
     from django.conf import settings
     from django.db import connection
-    from django.db.models import Count
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from members.models import Member, User
     from opinions.models import OpinionReport
     from residents.models import ResidentIssue, Street
 
-    admin_user, _ = User.objects.get_or_create(
-        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
-    )
-    # The member with the most reports, up to BENCH_MEMBER_REPORTS when it is set: run.py sets
-    # it to what the small database's busiest member has, so that both sizes measure a member
-    # with the same own work while the district's tables grow a hundredfold. (A member's own
-    # list grows with their own reports; it is paginated, and that is not what big/small asks.)
-    most = os.environ.get("BENCH_MEMBER_REPORTS")
-    members = Member.objects.annotate(reports=Count("opinion_reports"))
-    if most:
-        members = members.filter(reports__lte=int(most))
-    member = members.order_by("-reports", "pk").select_related("user").first()
-    report = OpinionReport.objects.filter(author=member).order_by("-pk").first()
+    office, liaison = staff_users()
+    average, typical, busiest = chosen_members()
     issue = ResidentIssue.objects.order_by("pk").first()
     street = Street.objects.order_by("pk").first()
     community = street.communities.order_by("pk").first()
-    pages = {
-        "member dashboard": ("member", "/member/"),
-        "member's report list": ("member", "/member/opinions/"),
-        "report timeline page": ("member", f"/member/opinions/{report.pk}/"),
-        "tracking page": ("public", f"/issues/track/?code={issue.tracking_code}"),
-        "resident form GET": ("public", "/issues/new/"),
-        "admin: members": ("admin", "/admin/members/member/"),
-        "admin: opinion reports": ("admin", "/admin/opinions/opinionreport/"),
-        "admin: resident issues": ("admin", "/admin/residents/residentissue/"),
-        "bare admin: members": ("admin", "/bare-admin/members/member/"),
-        "bare admin: opinion reports": ("admin", "/bare-admin/opinions/opinionreport/"),
-        "bare admin: resident issues": ("admin", "/bare-admin/residents/residentissue/"),
+    pages = {}
+    for label, member in (("average member", typical), ("busiest member", busiest)):
+        report = OpinionReport.objects.filter(author=member).order_by("-pk").first()
+        who = "member-busiest" if member is busiest else "member-average"
+        pages[f"member dashboard ({label})"] = (who, "/member/")
+        pages[f"member's report list ({label})"] = (who, "/member/opinions/")
+        pages[f"report timeline page ({label})"] = (who, f"/member/opinions/{report.pk}/")
+    pages["tracking page"] = ("public", f"/issues/track/?code={issue.tracking_code}")
+    pages["resident form GET"] = ("public", "/issues/new/")
+    for name, url in (
+        ("members", "members/member/"),
+        ("opinion reports", "opinions/opinionreport/"),
+        ("resident issues", "residents/residentissue/"),
+    ):
+        pages[f"admin: {name} (office)"] = ("office", f"/admin/{url}")
+        pages[f"admin: {name} (liaison)"] = ("liaison", f"/admin/{url}")
+        pages[f"bare admin: {name}"] = ("office", f"/bare-admin/{url}")
+    users = {
+        "member-average": typical.user,
+        "member-busiest": busiest.user,
+        "office": office,
+        "liaison": liaison,
     }
-    clients = {"public": Client(), "member": Client(), "admin": Client()}
-    clients["member"].force_login(member.user)
-    clients["admin"].force_login(admin_user)
-    counts = {}
+    clients = {"public": Client()}
+    for who, user in users.items():
+        clients[who] = Client()
+        clients[who].force_login(user)
+    counts, reads = {}, {}
     for name, (who, url) in pages.items():
         client = clients[who]
         client.get(url)  # warm per-process caches, as a long-running worker has them
         with CaptureQueriesContext(connection) as captured:
-            status = client.get(url).status_code
-        if status != 200:
-            sys.exit(f"{name} {url}: HTTP {status}")
+            response = client.get(url)
+        if response.status_code != 200:
+            sys.exit(f"{name} {url}: HTTP {response.status_code}")
         counts[name] = len(captured)
+        reads[name] = sorted(
+            {t for q in captured.captured_queries for t in TABLE.findall(q["sql"])}
+        )
     cookie = settings.SESSION_COOKIE_NAME
+    sessions = {"public": ""}
+    sessions.update({who: f"{cookie}={clients[who].cookies[cookie].value}" for who in users})
+    liaison_rows = liaison_visible(liaison)
     print(
         json.dumps(
             {
                 "pages": pages,
                 "queries": counts,
-                "sessions": {
-                    "public": "",
-                    "member": f"{cookie}={clients['member'].cookies[cookie].value}",
-                    "admin": f"{cookie}={clients['admin'].cookies[cookie].value}",
-                },
+                "reads": reads,
+                "sessions": sessions,
                 "form": {"street": street.pk, "community": community.pk},
-                "member_reports": member.reports,
-                "rows": {
-                    "members": Member.objects.count(),
-                    "opinion reports": OpinionReport.objects.count(),
-                    "resident issues": ResidentIssue.objects.count(),
+                "members": {
+                    "average reports": average,
+                    "average member": typical.reports,
+                    "busiest member": busiest.reports,
                 },
+                "liaison rows": liaison_rows,
+                "rows": table_rows(),
             }
         )
     )

@@ -31,3 +31,21 @@ def refuse_to_serve() -> None:
 
     for error in check_rate_limit_cache(None):
         raise ImproperlyConfigured(f"{error.msg} {error.hint}")
+
+
+def load_views() -> None:
+    """Import the URLconf, and with it every view, form and template tag module, now rather
+    than at the first request. Under gunicorn --preload (the Procfile) this happens once in
+    the master, before the fork, and the workers share those pages of memory. It opens no
+    connection: the database pool and the cache connect at the first request, in the worker.
+
+    Then the objects loaded so far are frozen out of the garbage collector: its passes write
+    to every object they visit, which would copy each shared page into every worker (measured
+    by the benchmark: 66 MiB PSS a worker without the freeze, 55 with it)."""
+    import gc
+
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - the import is the point
+    gc.collect()
+    gc.freeze()

@@ -31,8 +31,13 @@ SHARES = {
     "issues": 0.10,
     "issue_timeline": 0.10,
 }
-# Every scale member's password (the benchmark logs in with a session instead).
+# Every scale login's password (the benchmark logs in with a session instead).
 PASSWORD = "scale-member-password"  # noqa: S105
+# The staff logins the benchmark measures the admin as: the office sees everything, the liaison
+# runs LIAISON_GROUPS street groups and one sector group and sees only theirs.
+OFFICE_USERNAME = "scale-office"
+LIAISON_USERNAME = "scale-liaison"
+LIAISON_GROUPS = 3
 
 
 @dataclass
@@ -78,6 +83,22 @@ def last_ids(model: type[Model], count: int) -> list[int]:
     return sorted(ids)
 
 
+def staff_logins(sector_groups: list[Group], street_groups: list[Group]) -> None:
+    """An office staff login and a liaison staff login running a few of the new groups (the
+    first street groups, which residents.scale gives streets, and one sector group)."""
+    password = make_password(PASSWORD)
+    for username, role, groups in (
+        (OFFICE_USERNAME, roles.OFFICE_STAFF, []),
+        (LIAISON_USERNAME, roles.LIAISON_STAFF, street_groups[:LIAISON_GROUPS] + sector_groups[:1]),
+    ):
+        user, _ = User.objects.get_or_create(
+            username=username, defaults={"is_staff": True, "password": password}
+        )
+        user.groups.add(Role.objects.get_or_create(name=role)[0])
+        for group in groups:
+            group.liaison_staff.add(user)
+
+
 def scale(context: ScaleContext) -> None:
     """Sectors, groups (half sector, half street), members with logins, activities with
     attendance spread over `years`."""
@@ -101,6 +122,7 @@ def scale(context: ScaleContext) -> None:
     ]
     Group.objects.bulk_create(sector_groups + street_groups, batch_size=5000)
     context.ids["street_groups"] = [group.pk for group in street_groups]
+    staff_logins(sector_groups, street_groups)
 
     password = make_password(PASSWORD)
     joined = context.now.isoformat()

@@ -6,7 +6,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from core.models import TimelineEntry
-from members.models import Activity, Attendance, Group, Member
+from members import roles, selectors
+from members.models import Activity, Attendance, Group, Member, User
+from members.scale import LIAISON_GROUPS, LIAISON_USERNAME, OFFICE_USERNAME
 from opinions.models import OpinionReport, Proposal
 from residents.models import ResidentIssue
 
@@ -36,6 +38,32 @@ def test_seed_scale_fills_every_table_to_the_requested_size():
     assert TimelineEntry.objects.filter(is_public=True).count() == 100
     every_member_has_attendance = not Member.objects.filter(attendances__isnull=True).exists()
     assert Attendance.objects.count() == 600 and every_member_has_attendance
+
+
+def test_seed_scale_makes_an_office_login_and_a_liaison_running_a_few_groups():
+    call_command("seed_scale", members=30, groups=10, rows=1_000, years=2)
+
+    office = User.objects.get(username=OFFICE_USERNAME)
+    liaison = User.objects.get(username=LIAISON_USERNAME)
+    assert office.is_staff and roles.is_office_staff(office)
+    assert liaison.is_staff and roles.is_liaison_staff(liaison)
+    runs = liaison.liaison_groups.all()
+    assert runs.filter(kind=Group.Kind.STREET).count() == LIAISON_GROUPS
+    assert runs.filter(kind=Group.Kind.SECTOR).count() == 1
+    # Scoped: the liaison sees the members of their groups, not the whole roster.
+    visible = selectors.members_visible_to(liaison).count()
+    assert 0 < visible < Member.objects.count()
+    assert selectors.members_visible_to(office).count() == 30
+
+
+def test_seed_scale_default_size_is_a_province_with_a_million_rows_in_the_largest_table():
+    from members.management.commands.seed_scale import SIZES
+    from members.scale import SHARES
+
+    default = SIZES["default"]
+
+    assert default["members"] == 50_000
+    assert int(default["rows"] * max(SHARES.values())) == 1_000_000
 
 
 def test_seed_scale_is_deterministic():

@@ -17,9 +17,11 @@ STEPS = ["members.scale.scale", "opinions.scale.scale", "residents.scale.scale"]
 
 SIZES = {
     "tiny": {"members": 40, "groups": 6, "rows": 2_000, "years": 2},
-    "small": {"members": 5_000, "groups": 200, "rows": 10_000, "years": 5},
-    "default": {"members": 5_000, "groups": 200, "rows": 1_000_000, "years": 5},
-    "large": {"members": 10_000, "groups": 400, "rows": 5_000_000, "years": 5},
+    "small": {"members": 500, "groups": 20, "rows": 10_000, "years": 5},
+    # A province-wide roster, and 1,000,000 rows in the largest table a page reads (attendance,
+    # 60% of --rows: the member dashboard counts it).
+    "default": {"members": 50_000, "groups": 2_000, "rows": 1_666_667, "years": 5},
+    "large": {"members": 100_000, "groups": 4_000, "rows": 8_333_334, "years": 5},
 }
 
 
