@@ -57,8 +57,8 @@ def test_seed_scale_makes_an_office_login_and_a_liaison_running_a_few_groups():
 
 
 def test_seed_scale_default_size_is_a_province_with_a_million_rows_in_the_largest_table():
-    from members.management.commands.seed_scale import SIZES
     from members.scale import SHARES
+    from portal.management.commands.seed_scale import SIZES
 
     default = SIZES["default"]
 
