@@ -71,7 +71,7 @@ SQLITE_SNIPPET = """
 from django.test import Client
 from django.test.utils import setup_test_environment
 from members.models import Member
-from members.management.commands.seed_demo import DEMO_PASSWORD
+from members.demo import DEMO_PASSWORD
 setup_test_environment()
 member = Member.objects.get(user__email="member@cppcc.example.cn")
 client = Client()
