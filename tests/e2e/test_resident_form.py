@@ -85,8 +85,10 @@ def test_a_failed_check_keeps_what_was_typed(page, live_server, places):
     page.wait_for_function("() => document.querySelector('input[name=altcha]')?.value")
     # A robot's guess instead of the widget's solution.
     page.evaluate("document.querySelector('input[name=altcha]').value = 'eyJ9'")
-    page.evaluate("document.getElementById('issue-form').submit()")
-    page.wait_for_load_state("load")
+    # Wait for the answer page itself: the form page is already loaded, so waiting for a load
+    # state alone can return before the POST's answer arrives.
+    with page.expect_navigation():
+        page.evaluate("document.getElementById('issue-form').submit()")
 
     assert ResidentIssue.objects.count() == 0
     assert page.locator("#id_description").input_value() == "路灯坏了一个多月，晚上出门很黑。"
