@@ -19,6 +19,7 @@ install: $(STAMP)
 
 # The demo: SQLite (unless DATABASE_URL says otherwise), eager tasks, demo data, runserver.
 run: export DEBUG ?= 1
+run: export LOG_FORMAT ?= text
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo

@@ -43,9 +43,9 @@ INSTALLED_APPS = [
     "import_export",
     "crispy_forms",
     "crispy_bootstrap5",
-    "axes",
+    "config.apps.LoginSecurityConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "config.apps.TwoFactorConfig",
     # Lowest first, as they depend: core ← members ← opinions ← residents ← studios,
     # consultations; portal (the demo and scale commands) sits above them all.
     "core",
