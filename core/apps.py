@@ -13,13 +13,6 @@ class CoreConfig(AppConfig):
         # runs first. Found by name, so core imports no app above it.
         autodiscover_modules("workflow")
 
-        from django.db.models.signals import post_delete, post_save
-
         from . import workdays
-        from .models import WorkdayException
 
-        def forget(**kwargs):
-            workdays.forget()
-
-        post_save.connect(forget, sender=WorkdayException, weak=False)
-        post_delete.connect(forget, sender=WorkdayException, weak=False)
+        workdays.follow_changes()

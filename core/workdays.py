@@ -8,48 +8,51 @@ also overrides the package, for a local decision. Every deadline in the portal i
 """
 
 import datetime
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import chinese_calendar
 from django.utils import timezone
 
+from .kept import Kept
 from .models import WorkdayException
 
 # The exceptions are a few rows a year, read on every deadline (the public form included):
-# each process keeps them, reloading after a change in this process and at the latest after
-# CACHE_SECONDS for a change made in another one.
-CACHE_SECONDS = 60
-_cache: dict = {"loaded_at": 0.0, "days": None, "held": False}
+# each process keeps them, and every process reads them again within two seconds of a change
+# (core/kept.py). Bulk loads that stream a COPY, where no other query may run on the connection,
+# read them beforehand and hold them (held()).
+_kept = Kept("core:workday-exceptions")
+_held: dict = {"days": None}
+
+
+def follow_changes() -> None:
+    """Drop every process's copy after each committed change to the exceptions."""
+    _kept.follow(WorkdayException)
 
 
 def forget() -> None:
-    """Drop this process's copy of the exceptions (after a change, or between tests)."""
-    _cache["days"] = None
+    """Make every process read the exceptions again (after a change, or between tests)."""
+    _kept.forget()
 
 
 @contextmanager
 def held() -> Iterator[None]:
-    """Read the exceptions now and keep them until the block ends: for bulk loads that count
-    deadlines while their connection streams a COPY, where no other query may run."""
-    _cache["days"] = None
-    _exceptions()
-    _cache["held"] = True
+    """Read the exceptions now and keep them until the block ends."""
+    _held["days"] = _read()
     try:
         yield
     finally:
-        _cache["held"] = False
+        _held["days"] = None
+
+
+def _read() -> dict[datetime.date, bool]:
+    return dict(WorkdayException.objects.values_list("date", "is_working_day"))
 
 
 def _exceptions() -> dict[datetime.date, bool]:
-    days = _cache["days"]
-    if _cache["held"]:
-        return days
-    if days is None or time.monotonic() - _cache["loaded_at"] > CACHE_SECONDS:
-        days = dict(WorkdayException.objects.values_list("date", "is_working_day"))
-        _cache.update(days=days, loaded_at=time.monotonic())
-    return days
+    if _held["days"] is not None:
+        return _held["days"]
+    return _kept.get("days", _read)
 
 
 def _calendar_says(day: datetime.date) -> bool:

@@ -1,69 +1,37 @@
 """What the public form needs of the district's streets and communities, kept between requests.
 
 The public form is the portal's busiest page: in a consultation week tens of thousands of
-residents open it. Its empty form is the same for every visitor except for the CSRF token and the
-CAPTCHA, so each server process renders it once and keeps it, with holes where those two go
-(residents/views.py fills them per request); it keeps the street and community lists that a
-POST is checked against as well.
+residents open it. Its empty form is the same for every visitor except for the CSRF token, so
+each server process renders it once and keeps it, with a hole where the token goes
+(residents/views.py fills it per request; the anti-robot widget fetches its own challenge). It
+keeps the street and community lists that a POST is checked against as well.
 
-What a process keeps belongs to one *version* of the places, a token in the shared cache: when
-the office changes a street or a community the token is replaced (after the change commits), and
-every process drops what it kept within two seconds. A restarted process (a deploy) starts
-empty, so a kept page never outlives the templates and static files it was rendered with.
+What a process keeps belongs to one version of the places (core/kept.py): when the office
+changes a street or a community, every process drops what it kept within two seconds. A
+restarted process (a deploy) starts empty, so a kept page never outlives the templates and
+static files it was rendered with.
 """
 
-import secrets
-import threading
-import time
 from collections.abc import Callable
 
-from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 from django.utils.safestring import SafeString, mark_safe
+
+from core.kept import Kept
 
 from .models import Community, Street
 
-# Stand-ins rendered into a kept page where the per-request values go. Plain letters: they pass
+# Stand-in rendered into a kept page where the per-request CSRF token goes. Plain letters: they pass
 # HTML escaping unchanged and cannot occur in the page otherwise.
 CSRF_HOLE = "csrfHoleOfTheKeptPage"
-CAPTCHA_HOLE = "captchaHoleOfTheKeptPage"
 
-_VERSION_KEY = "residents:places:version"
-VERSION_CHECK_SECONDS = 2.0
-_lock = threading.Lock()
-_kept: dict = {"version": None}
+# Kept per process, dropped by every process within two seconds of a change (core/kept.py).
+_kept = Kept("residents:places")
+_kept.follow(Street, Community)
+_keep = _kept.get
+forget = _kept.forget
 
 CommunityRow = tuple[int, str, int, str]  # (pk, name, street_id, street name)
 StreetRow = tuple[int, str, int | None, int]  # (pk, name, group_id, sort_order)
-
-
-def _current() -> dict:
-    """This process's kept values for the current version. The version is read from the shared
-    cache at most every VERSION_CHECK_SECONDS, so a busy process makes no cache round trip for
-    most requests."""
-    global _kept
-    kept, now = _kept, time.monotonic()
-    if now - kept.get("checked_at", -VERSION_CHECK_SECONDS) < VERSION_CHECK_SECONDS:
-        return kept
-    version = cache.get(_VERSION_KEY)
-    if version is None:
-        version = secrets.token_hex(8)
-        if not cache.add(_VERSION_KEY, version, timeout=None):
-            version = cache.get(_VERSION_KEY, version)
-    with _lock:
-        if _kept["version"] != version:
-            _kept = {"version": version}
-        _kept["checked_at"] = now
-        return _kept
-
-
-def _keep(name, make: Callable):
-    kept = _current()
-    value = kept.get(name)
-    if value is None:
-        value = kept[name] = make()
-    return value
 
 
 def community_rows() -> dict[int, CommunityRow]:
@@ -92,26 +60,3 @@ def kept_html(name: tuple, render: Callable[[], str]) -> SafeString:
     """HTML kept under `name` (say the language and the display mode it was rendered for);
     `render` makes it on a miss and must not put anything of the request into it."""
     return mark_safe(_keep(("html", *name), lambda: str(render())))  # noqa: S308 - our rendering
-
-
-def forget() -> None:
-    """Make every process read the streets and communities again: this one at once, the others
-    within VERSION_CHECK_SECONDS."""
-    global _kept
-    cache.set(_VERSION_KEY, secrets.token_hex(8), timeout=None)
-    with _lock:
-        _kept = {"version": None}
-
-
-def _changed(**_kwargs) -> None:
-    # After commit: dropped earlier, a request could keep the old rows again before the commit.
-    transaction.on_commit(forget)
-
-
-for _model in (Street, Community):
-    post_save.connect(
-        _changed, sender=_model, dispatch_uid=f"residents.places.{_model.__name__}.save"
-    )
-    post_delete.connect(
-        _changed, sender=_model, dispatch_uid=f"residents.places.{_model.__name__}.delete"
-    )

@@ -51,13 +51,16 @@ def test_deadline_keeps_the_time_of_day():
     assert add_working_days_at(start, 1) == datetime.datetime(2026, 10, 8, 16, 30, tzinfo=shanghai)
 
 
-def test_an_exception_row_overrides_the_calendar():
+def test_an_exception_row_overrides_the_calendar(django_capture_on_commit_callbacks):
     # The office closes on Friday 9 October 2026 (a local decision): the deadline moves on.
-    WorkdayException.objects.create(date=D(2026, 10, 9), is_working_day=False, note="区里调整")
+    # Every process drops its copy once the change commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        WorkdayException.objects.create(date=D(2026, 10, 9), is_working_day=False, note="区里调整")
     assert not is_working_day(D(2026, 10, 9))
     assert add_working_days(D(2026, 9, 30), 2) == D(2026, 10, 10)
     # A make-up Saturday the calendar does not know.
-    WorkdayException.objects.create(date=D(2026, 10, 17), is_working_day=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        WorkdayException.objects.create(date=D(2026, 10, 17), is_working_day=True)
     assert is_working_day(D(2026, 10, 17))
 
 
@@ -75,11 +78,14 @@ def test_years_the_calendar_does_not_know_count_monday_to_friday_and_the_excepti
     assert add_working_days(D(2031, 9, 30), 1) == D(2031, 10, 8)
 
 
-def test_a_change_in_the_admin_reaches_the_counting(admin_client):
+def test_a_change_in_the_admin_reaches_the_counting(
+    admin_client, django_capture_on_commit_callbacks
+):
     assert is_working_day(D(2026, 11, 2))
-    response = admin_client.post(
-        "/admin/core/workdayexception/add/",
-        {"date": "2026-11-02", "is_working_day": "", "note": "停电"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            "/admin/core/workdayexception/add/",
+            {"date": "2026-11-02", "is_working_day": "", "note": "停电"},
+        )
     assert response.status_code == 302
     assert not is_working_day(D(2026, 11, 2))
