@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
@@ -19,7 +20,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.models import TimelineEntry
 from core.notifications import notify
+from core.privacy import erase_personal_text
 from core.workflow import TransitionRefused, refuse_unless, run_edge, timeline_add
 from members.models import Group, Member, User
 from members.phones import normalize_mobile
@@ -430,16 +433,61 @@ def issue_phone_reveal(*, issue: ResidentIssue, actor: User) -> str:
         return ResidentIssue.objects.values_list("mobile", flat=True).get(pk=issue.pk)
 
 
-def personal_data_erase_expired(*, now=None) -> int:
-    """Erase name and phone of issues closed (or merged into an issue closed) longer ago than
-    RESIDENT_ISSUE_RETENTION_DAYS; everything else stays for statistics. One UPDATE, so two
-    runs at once or a rerun do no harm. Returns the number of issues erased."""
+def personal_data_erase_expired(*, now=None, batch_size: int = 200) -> int:
+    """Erase the personal data of issues closed (or merged into an issue closed) longer ago than
+    RESIDENT_ISSUE_RETENTION_DAYS: the name and phone fields, phone numbers and names typed into
+    the place, the description, the reply and the timeline notes (core/privacy.py), and the
+    photos. What statistics need (street, category, dates, satisfaction, the text with the
+    personal words masked) stays.
+
+    Batches of rows locked with SKIP LOCKED, so two runs at once never erase the same issue twice
+    and a rerun finds nothing left. Photo files are deleted once their rows are gone for good
+    (after the commit). Returns the number of issues erased.
+    """
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.RESIDENT_ISSUE_RETENTION_DAYS)
     expired = Q(state=State.CLOSED, closed_at__lt=cutoff) | Q(
         state=State.MERGED, merged_into__state=State.CLOSED, merged_into__closed_at__lt=cutoff
     )
-    holding = ~Q(name="") | ~Q(mobile="")
-    return ResidentIssue.objects.filter(expired & holding).update(
-        name="", mobile="", personal_data_erased_at=now
-    )
+    pending = ResidentIssue.objects.filter(expired, personal_data_erased_at__isnull=True)
+    text_fields = ("place", "description", "public_reply")
+    issue_type = ContentType.objects.get_for_model(ResidentIssue)
+    storage = IssuePhoto._meta.get_field("image").storage
+    erased = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                pending.select_for_update(skip_locked=True, of=("self",))
+                .order_by("pk")
+                .only("pk", "name", "mobile", *text_fields)[:batch_size]
+            )
+            if not batch:
+                return erased
+            names = {issue.pk: [issue.name] for issue in batch}
+            for issue in batch:
+                for field in text_fields:
+                    text = erase_personal_text(getattr(issue, field), names[issue.pk])
+                    setattr(issue, field, text)
+                issue.name, issue.mobile, issue.personal_data_erased_at = "", "", now
+            ResidentIssue.objects.bulk_update(
+                batch, ["name", "mobile", "personal_data_erased_at", *text_fields]
+            )
+            notes = list(
+                TimelineEntry.objects.filter(content_type=issue_type, object_id__in=names)
+                .exclude(note="")
+                .only("pk", "object_id", "note")
+            )
+            for entry in notes:
+                entry.note = erase_personal_text(entry.note, names[entry.object_id])
+            TimelineEntry.objects.bulk_update(notes, ["note"])
+            photos = IssuePhoto.objects.filter(issue__in=batch)
+            files = list(photos.values_list("image", flat=True))
+            photos.delete()
+            transaction.on_commit(lambda files=files: _delete_files(storage, files))
+            erased += len(batch)
+
+
+def _delete_files(storage, names) -> None:
+    for name in names:
+        if name:
+            storage.delete(name)

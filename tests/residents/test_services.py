@@ -458,6 +458,59 @@ def test_erase_removes_name_and_phone_after_retention_and_keeps_statistics(setti
     assert open_issue.mobile == "13600000000"
 
 
+def test_erase_masks_phones_and_names_in_the_text_and_deletes_the_photos(
+    settings, office, django_capture_on_commit_callbacks
+):
+    settings.RESIDENT_ISSUE_RETENTION_DAYS = 730
+    now = timezone.now()
+    street = StreetFactory()
+    old = ResidentIssueFactory(
+        street=street,
+        name="张建国",
+        mobile="13812345678",
+        place="幸福小区3栋，找张建国",
+        description="路灯坏了。请打１３８ １２３４ ５６７８，我叫张建国",
+        public_reply="张建国您好，路灯已修好。",
+        state=State.CLOSED,
+        closed_at=now - datetime.timedelta(days=731),
+    )
+    recent = ResidentIssueFactory(
+        street=street,
+        name="王师傅",
+        description="电话13700000000",
+        state=State.CLOSED,
+        closed_at=now - datetime.timedelta(days=10),
+    )
+    TimelineEntry.objects.create(
+        subject=old, action="note", note="已电话联系13812345678（张建国），约好周三上门"
+    )
+    TimelineEntry.objects.create(subject=recent, action="note", note="王师傅13700000000")
+    photos = {
+        issue.pk: IssuePhoto.objects.create(issue=issue, image=ContentFile(b"x", name="a.jpg"))
+        for issue in (old, recent)
+    }
+    storage = IssuePhoto._meta.get_field("image").storage
+    old_file, recent_file = photos[old.pk].image.name, photos[recent.pk].image.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.personal_data_erase_expired(now=now) == 1
+
+    old.refresh_from_db()
+    assert (old.name, old.mobile, old.personal_data_erased_at) == ("", "", now)
+    assert old.place == "幸福小区3栋，找***"
+    assert old.description == "路灯坏了。请打*** **** ****，我叫***"
+    assert old.public_reply == "***您好，路灯已修好。"
+    notes = dict(TimelineEntry.objects.filter(action="note").values_list("object_id", "note"))
+    assert notes[old.pk] == "已电话联系***********（***），约好周三上门"
+    assert not IssuePhoto.objects.filter(issue=old).exists()
+    assert not storage.exists(old_file)
+    # Within the retention period nothing is touched.
+    recent.refresh_from_db()
+    assert (recent.name, recent.description) == ("王师傅", "电话13700000000")
+    assert notes[recent.pk] == "王师傅13700000000"
+    assert storage.exists(recent_file)
+
+
 def test_roles_hold_the_permissions_the_services_check(db):
     office = OfficeStaffFactory()
     liaison = LiaisonStaffFactory()
