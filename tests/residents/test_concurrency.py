@@ -1,6 +1,7 @@
 """Nothing lost: a burst of concurrent submissions against a real server (gunicorn on
 127.0.0.1, PostgreSQL), each of which must come back stored under its own tracking code."""
 
+import datetime
 import os
 import re
 import socket
@@ -18,11 +19,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 from PIL import Image
 
+from residents import services
 from residents.models import IssuePhoto, ResidentIssue
 
-from .factories import StreetFactory
+from .factories import ResidentIssueFactory, StreetFactory
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SUBMISSIONS = 100
@@ -205,3 +208,35 @@ def test_a_hundred_concurrent_submissions_are_all_stored_with_unique_codes(serve
     for n, code in codes.items():
         assert stored[code] == f"第{n}号诉求：楼道灯不亮。"
     assert IssuePhoto.objects.count() == SUBMISSIONS // PHOTO_EVERY
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_erasing_runs_at_once_erase_each_issue_exactly_once(settings):
+    """The nightly purge started twice (a retried beat tick, two beat processes): the rows one
+    run holds are skipped by the other, and neither erases an issue twice."""
+    from tests.opinions.test_concurrency import run_together
+
+    settings.RESIDENT_ISSUE_RETENTION_DAYS = 30
+    now = timezone.now()
+    street = StreetFactory()
+    issues = [
+        ResidentIssueFactory(
+            street=street,
+            name=f"居民{n:02d}",
+            mobile=f"138000000{n:02d}",
+            description=f"请联系138000000{n:02d}",
+            state=ResidentIssue.State.CLOSED,
+            closed_at=now - datetime.timedelta(days=40),
+        )
+        for n in range(40)
+    ]
+
+    counts = run_together(
+        lambda: services.personal_data_erase_expired(now=now, batch_size=5),
+        lambda: services.personal_data_erase_expired(now=now, batch_size=5),
+    )
+
+    assert all(isinstance(count, int) for count in counts), counts
+    assert sum(counts) == len(issues)
+    assert not ResidentIssue.objects.exclude(mobile="").exists()
+    assert set(ResidentIssue.objects.values_list("description", flat=True)) == {"请联系***********"}
