@@ -134,7 +134,7 @@ class Delivery(models.Model):
         SKIPPED = "skipped", _("no address")
 
     kind = models.CharField(_("kind"), max_length=40)
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    channel = models.CharField(_("delivery channel"), max_length=10, choices=Channel.choices)
     # What the message is about: the notification itself, or the activity reminded of.
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.PositiveBigIntegerField()

@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(max_length=40, verbose_name='kind')),
-                ('channel', models.CharField(choices=[('email', 'email'), ('sms', 'SMS')], max_length=10, verbose_name='channel')),
+                ('channel', models.CharField(choices=[('email', 'email'), ('sms', 'SMS')], max_length=10, verbose_name='delivery channel')),
                 ('object_id', models.PositiveBigIntegerField()),
                 ('due_on', models.DateField(verbose_name='due on')),
                 ('address', models.CharField(blank=True, max_length=254, verbose_name='address')),
