@@ -190,6 +190,12 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Email ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@cppcc.example.cn")
+# A send that hangs must end well before the outbox's lease (DELIVERY_LEASE_SECONDS) runs out,
+# or the sweep would claim and send the message a second time.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# core.mail.FileAppendBackend (tests only): the file it appends to, and a pause per message.
+EMAIL_APPEND_FILE = env.str("EMAIL_APPEND_FILE", default="")
+EMAIL_APPEND_DELAY_SECONDS = env.float("EMAIL_APPEND_DELAY_SECONDS", default=0)
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 
@@ -202,9 +208,35 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A task's message is acknowledged when the task ends, not when it starts, and given back to
+# the queue when the worker process running it dies: a task is never lost with its worker.
+# Every task is safe to run twice (a unique key or a claimed row decides who does the work).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# One message at a time per process: nothing waits, unacknowledged, behind a long task.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis hands an unacknowledged message to another worker after this many seconds. It must be
+# longer than the longest task and the longest countdown (a delivery retry waits at most
+# DELIVERY_RETRY_MAX_SECONDS, an hour), or the message runs twice while its worker still holds
+# it; the cost of a long timeout is that the message of a worker killed outright comes back
+# late, which deliveries do not wait for: the sweep sends their rows within minutes.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 3600)
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# --- Outbox (core/delivery.py) -------------------------------------------------------------
+# A message being sent is left alone for this long; after it, its worker is taken for dead and
+# the sweep sends it again. Keep it well above EMAIL_TIMEOUT.
+DELIVERY_LEASE_SECONDS = env.int("DELIVERY_LEASE_SECONDS", default=300)
+DELIVERY_MAX_ATTEMPTS = env.int("DELIVERY_MAX_ATTEMPTS", default=5)
+# Retries wait base × 2^(attempt − 1) seconds: 1, 2, 4, 8 minutes by default, an hour at most.
+DELIVERY_RETRY_BASE_SECONDS = env.float("DELIVERY_RETRY_BASE_SECONDS", default=60)
+DELIVERY_RETRY_MAX_SECONDS = 3600
+DELIVERY_SWEEP_LIMIT = 500
+SMS_BACKEND = env.str("SMS_BACKEND", default="core.sms.LoggingSmsBackend")
+# Activity reminders also go by SMS to members with a mobile number.
+SMS_REMINDERS = env.bool("SMS_REMINDERS", default=False)
 
 if REDIS_URL:
     CACHES = {

@@ -1,14 +1,15 @@
-"""What every app's workflow shares: the timeline, notifications, the reminder log, and the
-staff-kept exceptions to the working-day calendar.
+"""What every app's workflow shares: the timeline, notifications and their outbox of
+deliveries, and the staff-kept exceptions to the working-day calendar.
 
-The first three were born in `opinions` and `members`; they keep their tables (Meta.db_table)
-so that moving them here changed no row.
+The timeline and notifications were born in `opinions`; they keep their tables
+(Meta.db_table) so that moving them here changed no row.
 """
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -111,22 +112,76 @@ class Notification(models.Model):
         return self.title
 
 
-class ReminderLog(models.Model):
-    """One reminder sent. The unique key makes a retried or duplicated task send nothing twice."""
+class Delivery(models.Model):
+    """The outbox: one message (email or SMS) to send, written in the transaction that decided
+    to send it, then sent by a Celery task that claims it.
 
-    key = models.CharField(_("key"), max_length=200, unique=True)
+    The unique key (kind, object, recipient, due date, channel) makes a retried or duplicated
+    decision write nothing twice. A row is marked sent only after the send: a worker killed
+    in between leaves it `sending`, and the sweep claims it again once its lease has run out
+    (at least once; the unique key and the claim make it once in practice).
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("email")
+        SMS = "sms", _("SMS")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+        SKIPPED = "skipped", _("no address")
+
+    kind = models.CharField(_("kind"), max_length=40)
+    channel = models.CharField(_("delivery channel"), max_length=10, choices=Channel.choices)
+    # What the message is about: the notification itself, or the activity reminded of.
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    about = GenericForeignKey("content_type", "object_id")
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
-    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    due_on = models.DateField(_("due on"))
+    # Frozen at the decision: the address and the text the recipient gets, whatever changes
+    # afterwards.
+    address = models.CharField(_("address"), max_length=254, blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
-        db_table = "members_reminderlog"
-        verbose_name = _("reminder sent")
-        verbose_name_plural = _("reminders sent")
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("message delivery")
+        verbose_name_plural = _("message deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "content_type", "object_id", "recipient", "due_on", "channel"],
+                name="core_delivery_once",
+            )
+        ]
+        indexes = [
+            # The sweep's lookup: only the few rows still to send are in it.
+            models.Index(
+                fields=["status", "next_attempt_at"],
+                name="core_delivery_to_send_idx",
+                condition=models.Q(status__in=["pending", "sending"]),
+            )
+        ]
 
     def __str__(self) -> str:
-        return self.key
+        return f"{self.kind} {self.channel} {self.due_on:%Y-%m-%d}"
 
 
 class WorkdayException(models.Model):

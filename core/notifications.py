@@ -1,13 +1,13 @@
-"""In-app notifications (the bell) with an email sent alongside through Celery.
+"""In-app notifications (the bell) with an email sent alongside through the outbox.
 
 Written inside the transaction of the step they tell about, so a rolled-back step tells nobody;
-the emails are queued once the transaction commits.
+the email rows are written in the same transaction and sent once it commits (core/delivery.py).
+A recipient without an email address still gets the notification in the portal.
 """
 
 from collections.abc import Callable, Iterable
 
-from django.db import transaction
-
+from .delivery import deliveries_for_notifications
 from .language import in_site_language
 from .models import Notification
 
@@ -15,7 +15,8 @@ from .models import Notification
 def notify(
     *, recipients: Iterable, title: str, body: str = "", url: str = ""
 ) -> list[Notification]:
-    """Create one notification per recipient; email them after the transaction commits.
+    """Create one notification per recipient and its email in the outbox; the emails are sent
+    after the transaction commits.
 
     Call inside the transition's transaction: if the step is rolled back, nobody is told.
     """
@@ -23,11 +24,7 @@ def notify(
     rows = Notification.objects.bulk_create(
         [Notification(recipient=user, title=title, body=body, url=url) for user in unique.values()]
     )
-    ids = [row.pk for row in rows]
-    if ids:
-        from .tasks import send_notification_emails
-
-        transaction.on_commit(lambda: send_notification_emails.delay(ids))
+    deliveries_for_notifications(rows)
     return rows
 
 

@@ -29,7 +29,6 @@ from core.admin_scoping import (
     scoped_related_filter,
     sees_everything,
 )
-from core.models import ReminderLog
 
 from . import selectors, services
 from .models import Activity, ActivityPhoto, Attendance, Group, Member, Sector, User
@@ -494,26 +493,3 @@ class ActivityAdmin(ScopedAdminMixin, ExportMixin, admin.ModelAdmin):
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
-
-
-@admin.register(ReminderLog)
-class ReminderLogAdmin(admin.ModelAdmin):
-    """The send log of reminders: written by the tasks, only read here."""
-
-    list_display = ("key", "recipient_label", "sent_at")
-    list_select_related = ("recipient",)
-    search_fields = ("key",)
-    date_hierarchy = "sent_at"
-
-    @admin.display(description=_("recipient"), ordering="recipient__username")
-    def recipient_label(self, obj):
-        return _login_label(obj.recipient)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -2,16 +2,14 @@
 
 import datetime
 import logging
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import Group as AuthGroup
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from core.models import ReminderLog
+from core.delivery import reminder_record
 
 from . import roles
 from .models import Attendance, Member, User
@@ -40,13 +38,13 @@ def member_create(*, actor: User | None, password: str | None = None, **fields) 
 
 
 def activity_reminders_send(*, day: datetime.date) -> int:
-    """Email every invited participant of each activity that starts on the day after `day`.
+    """Remind every invited participant of each activity that starts on the day after `day`.
 
-    Each (activity, member) pair is reminded at most once, however often this runs and in how
-    many workers at once: a ReminderLog row with a unique key is claimed first, and the mail
-    goes out only after the claim has committed. Members whose login has no email address are
-    skipped (and not claimed, so adding an address before the run still gets them a reminder).
-    Returns the number of reminders claimed and sent.
+    Each (activity, member, activity date) is reminded once, however often this runs and in
+    how many workers at once: the outbox's unique key decides (core.delivery.reminder_record).
+    The in-app notification always, the email when the member's login has an address (sent
+    after commit, retried until it goes out), an SMS too when SMS_REMINDERS is on. Returns the
+    number of members reminded by this run.
     """
     tz = timezone.get_default_timezone()
     starts = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tz)
@@ -56,33 +54,26 @@ def activity_reminders_send(*, day: datetime.date) -> int:
             activity__starts_at__gte=starts,
             activity__starts_at__lt=starts + datetime.timedelta(days=1),
         )
-        .exclude(member__user__email="")
         .select_related("activity", "member__user")
         .order_by("activity__starts_at", "activity_id", "member_id")
     )
-    sent = 0
+    reminded = 0
     with transaction.atomic():
         for attendance in attendances:
             activity, member = attendance.activity, attendance.member
-            try:
-                # A savepoint per claim: a duplicate key rolls back this insert only. A second
-                # worker's insert waits on the first one's uncommitted row, then fails here.
-                with transaction.atomic():
-                    ReminderLog.objects.create(
-                        key=f"activity-reminder:{activity.pk}:{member.pk}",
-                        recipient=member.user,
-                    )
-            except IntegrityError:
-                continue
             subject, body = _activity_reminder_message(attendance)
-            # robust: one unreachable mailbox must not stop the reminders queued after it.
-            transaction.on_commit(
-                partial(send_mail, subject, body, None, [member.user.email]), robust=True
+            reminded += reminder_record(
+                kind="activity-reminder",
+                about=activity,
+                recipient=member.user,
+                due_on=timezone.localdate(activity.starts_at),
+                title=subject,
+                body=body,
+                phone=member.mobile,
             )
-            sent += 1
-    if sent:
-        logger.info("Queued %d activity reminders for %s", sent, day + datetime.timedelta(days=1))
-    return sent
+    if reminded:
+        logger.info("Queued %d activity reminders for %s", reminded, starts.date())
+    return reminded
 
 
 def _activity_reminder_message(attendance: Attendance) -> tuple[str, str]:

@@ -1,5 +1,5 @@
 """Moving the timeline, notifications and the reminder log into core keeps every row and the
-staff roles' permissions on them."""
+staff roles' permissions on them; the reminder log's rows then become the outbox's."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from core.models import Notification, ReminderLog, TimelineEntry
+from core.models import Delivery, Notification, TimelineEntry
 from members import roles
 
 BEFORE_THE_MOVE = [("members", "0004_list_order_indexes"), ("opinions", "0004_list_order_indexes")]
@@ -43,7 +43,14 @@ def test_rows_written_before_the_move_are_found_after_it():
     assert (entry.content_type.model_class().__name__, entry.object_id) == ("Member", 7)
     assert entry.action == "submitted"
     assert Notification.objects.get().recipient_id == user.pk
-    assert ReminderLog.objects.get().key == "activity-reminder:1:1"
+    # The reminder log became the outbox: the reminder sent is a sent row, not sent again.
+    reminder = Delivery.objects.get()
+    assert (reminder.kind, reminder.object_id, reminder.recipient_id, reminder.status) == (
+        "activity-reminder",
+        1,
+        user.pk,
+        "sent",
+    )
 
 
 @pytest.mark.django_db(transaction=True)

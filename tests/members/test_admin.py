@@ -5,12 +5,14 @@ import openpyxl
 import pytest
 from django.contrib.auth.models import Group as AuthGroup
 from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.forms import MultiWidget
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from import_export.forms import SelectableFieldsExportForm
 
+from core.models import Delivery
 from members import roles
 from members.models import Activity, Member
 from members.phones import normalize_mobile
@@ -456,9 +458,23 @@ def test_without_full_mobile_permission_the_mobile_is_masked_and_read_only(
     assert (own_member.title, own_member.mobile) == ("新职务", "13811110001")
 
 
-@pytest.mark.parametrize("model_name", ["members_member", "members_user", "core_reminderlog"])
+def _reminder(user) -> Delivery:
+    """A reminder in the outbox (core.Delivery), addressed to `user`."""
+    return Delivery.objects.create(
+        kind="activity-reminder",
+        channel=Delivery.Channel.SMS,
+        content_type=ContentType.objects.get_for_model(user),
+        object_id=user.pk,
+        recipient=user,
+        due_on=datetime.date(2026, 3, 11),
+        address=user.username,
+        subject="明天学习",
+    )
+
+
+@pytest.mark.parametrize("model_name", ["members_member", "members_user", "core_delivery"])
 def test_lists_mask_mobiles_even_for_office_staff(client, office, own_member, model_name):
-    own_member.user.reminderlog_set.create(key="reminder")
+    _reminder(own_member.user)
     own_member.user.first_name = ""  # a login without a name shows its (masked) user name
     own_member.user.save()
     response = _login(client, office).get(reverse(f"admin:{model_name}_changelist"))
@@ -566,7 +582,7 @@ def test_changelist_query_count_does_not_grow_with_rows(client, office, model_na
 
 
 def _pages(user_kind, liaison, own_member, own_activity):
-    reminder = own_member.user.reminderlog_set.create(key="test-reminder")
+    reminder = _reminder(own_member.user)
     pages = [
         reverse("admin:index"),
         reverse("admin:members_sector_changelist"),
@@ -589,7 +605,7 @@ def _pages(user_kind, liaison, own_member, own_activity):
             reverse("admin:members_user_changelist"),
             reverse("admin:members_user_add"),
             _change_url(liaison),
-            reverse("admin:core_reminderlog_changelist"),
+            reverse("admin:core_delivery_changelist"),
             _change_url(reminder),
             reverse("admin:members_member_import"),
             f"{reverse('admin:members_member_changelist')}?q=王",
@@ -622,10 +638,10 @@ def test_liaison_has_no_import_and_office_has(client, liaison, office, own_membe
 
 
 def test_reminder_log_is_read_only(client, office, own_member):
-    reminder = own_member.user.reminderlog_set.create(key="k1")
+    reminder = _reminder(own_member.user)
     _login(client, office)
-    assert client.get(reverse("admin:core_reminderlog_add")).status_code == 403
-    response = client.post(_change_url(reminder), {"key": "changed"})
+    assert client.get(reverse("admin:core_delivery_add")).status_code == 403
+    response = client.post(_change_url(reminder), {"status": "failed"})
     assert response.status_code == 403
     reminder.refresh_from_db()
-    assert reminder.key == "k1"
+    assert reminder.status == "pending"

@@ -1,5 +1,6 @@
 import datetime
 import os
+import time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,7 +14,8 @@ from django.db import connections
 from django_celery_beat.models import PeriodicTask
 
 from config.celery import app as celery_app
-from core.models import ReminderLog
+from core.models import Delivery, Notification
+from core.tasks import send_deliveries
 from members.models import Attendance
 from members.services import activity_reminders_send
 from members.tasks import send_activity_reminders
@@ -47,22 +49,35 @@ def _tomorrows_activity(**kwargs):
     return activity, invited
 
 
+def _worker_sends_what_was_queued() -> None:
+    """What a worker does with the send task queued after commit, run here in-process (the
+    tests with a real worker are below)."""
+    send_deliveries(list(Delivery.objects.filter(status="pending").values_list("pk", flat=True)))
+
+
 @pytest.mark.django_db
 def test_activity_reminders_reach_each_invited_participant_exactly_once(
     django_capture_on_commit_callbacks,
 ):
     activity, invited = _tomorrows_activity()
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as queued:
         first = activity_reminders_send(day=DAY)
-    with django_capture_on_commit_callbacks(execute=True):
+    _worker_sends_what_was_queued()
+    with django_capture_on_commit_callbacks() as queued_again:
         second = activity_reminders_send(day=DAY)
+    _worker_sends_what_was_queued()
 
     assert (first, second) == (2, 0)
+    assert (len(queued), len(queued_again)) == (2, 0)
     assert sorted(m.to[0] for m in mail.outbox) == ["lijun@ex.cn", "wangfang@ex.cn"]
-    assert set(ReminderLog.objects.values_list("key", "recipient")) == {
-        (f"activity-reminder:{activity.pk}:{m.pk}", m.user_id) for m in invited
+    assert set(Delivery.objects.values_list("kind", "object_id", "recipient", "status")) == {
+        ("activity-reminder", activity.pk, m.user_id, "sent") for m in invited
     }
+    # The same reminder in the portal's bell, once each.
+    assert sorted(Notification.objects.values_list("recipient", flat=True)) == sorted(
+        m.user_id for m in invited
+    )
 
 
 @pytest.mark.django_db
@@ -71,8 +86,9 @@ def test_activity_reminder_names_the_activity_its_time_and_place(
 ):
     _tomorrows_activity()
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks():
         activity_reminders_send(day=DAY)
+    _worker_sends_what_was_queued()
 
     message = mail.outbox[0]
     for text in ("义诊进社区", "09:30", "城关街道社区卫生服务中心"):
@@ -81,7 +97,7 @@ def test_activity_reminder_names_the_activity_its_time_and_place(
 
 
 @pytest.mark.django_db
-def test_activity_reminders_skip_members_not_invited_or_without_email_and_other_days(
+def test_activity_reminders_skip_members_not_invited_and_other_days_and_email_no_address_less(
     django_capture_on_commit_callbacks,
 ):
     tomorrow = DAY + datetime.timedelta(days=1)
@@ -98,13 +114,15 @@ def test_activity_reminders_skip_members_not_invited_or_without_email_and_other_
     today = ActivityFactory(starts_at=_at(DAY, 20))
     AttendanceFactory(activity=today, member=_member("today"), status=Attendance.Status.INVITED)
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks():
         sent = activity_reminders_send(day=DAY)
+    _worker_sends_what_was_queued()
 
-    assert sent == 1
+    assert sent == 2  # "late", and the member without an address in the portal only
     assert [m.to for m in mail.outbox] == [["late@ex.cn"]]
-    # Not claimed either: adding an address before the next run still gets a reminder.
-    assert not ReminderLog.objects.filter(recipient=no_email.user).exists()
+    # A member without an email address still gets the reminder in the portal.
+    assert Notification.objects.filter(recipient=no_email.user).count() == 1
+    assert Delivery.objects.get(recipient=no_email.user).status == Delivery.Status.SKIPPED
 
 
 @pytest.mark.django_db
@@ -119,6 +137,7 @@ def test_activity_reminders_are_not_sent_when_the_claim_is_rolled_back(
     # Until the claims commit, nothing has gone out.
     assert len(callbacks) == 2
     assert mail.outbox == []
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"pending"}
 
 
 @pytest.mark.django_db
@@ -161,6 +180,14 @@ def real_worker():
         task_postrun.disconnect(close_connections)
 
 
+def _wait_until_sent(count: int, seconds: float = 30) -> None:
+    """The emails go out in a send task the reminder task queued after its commit."""
+    deadline = time.monotonic() + seconds
+    while Delivery.objects.filter(status="sent").count() < count:
+        assert time.monotonic() < deadline, "the worker did not send the reminders"
+        time.sleep(0.1)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_worker_sends_activity_reminders_and_stores_the_result_in_the_redis_of_redis_url(
     real_worker,
@@ -170,10 +197,11 @@ def test_worker_sends_activity_reminders_and_stores_the_result_in_the_redis_of_r
     result = send_activity_reminders.delay(DAY.isoformat())
 
     assert result.get(timeout=30) == 2
+    _wait_until_sent(2)
     assert sorted(m.to[0] for m in mail.outbox) == ["lijun@ex.cn", "wangfang@ex.cn"]
     assert all("义诊进社区" in m.subject for m in mail.outbox)
-    assert set(ReminderLog.objects.values_list("key", flat=True)) == {
-        f"activity-reminder:{activity.pk}:{m.pk}" for m in invited
+    assert set(Delivery.objects.values_list("object_id", "recipient")) == {
+        (activity.pk, m.user_id) for m in invited
     }
     # Stored by the worker in the Redis database that REDIS_URL names, not run eagerly here.
     assert redis.Redis.from_url(os.environ["REDIS_URL"]).exists(f"celery-task-meta-{result.id}")
@@ -189,5 +217,7 @@ def test_worker_sends_each_reminder_once_when_two_runs_race(real_worker):
     counts = runs.get(timeout=30)
 
     assert sum(counts) == 2
+    _wait_until_sent(2)
     assert sorted(m.to[0] for m in mail.outbox) == ["lijun@ex.cn", "wangfang@ex.cn"]
-    assert ReminderLog.objects.count() == 2
+    assert Delivery.objects.count() == 2
+    assert Notification.objects.count() == 2
