@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 def _people(html: str) -> list[tuple[str, str]]:
     """(label, data-search) of each person in the picker, in page order."""
     rows = re.findall(
-        r'<input type="checkbox"[^>]*data-search="([^"]*)"[^>]*>\s*<label[^>]*>\s*([^<]+?)\s*</label>',
+        r'<input type="checkbox"[^>]*data-search="([^"]*)"[^>]*>'
+        r"\s*<label[^>]*>\s*([^<]+?)\s*</label>",
         html,
     )
     return [(label, search) for search, label in rows]
