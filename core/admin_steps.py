@@ -114,6 +114,14 @@ class StepsAdminMixin:
             extra_context["state_label"] = self.workflow.state_label(state)
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def render_change_form(self, request, context, *args, **kwargs):
+        # Step forms shown in the panel bring their widgets' scripts and styles (the route-to
+        # picker's autocomplete).
+        for open_step in context.get("steps") or ():
+            if open_step.form is not None and "media" in context:
+                context["media"] = context["media"] + open_step.form.media
+        return super().render_change_form(request, context, *args, **kwargs)
+
     def _done(self, request, step: Step, change_url: str):
         messages.success(request, gettext("Done: %(step)s.") % {"step": str(step.label).lower()})
         return HttpResponseRedirect(change_url)

@@ -142,7 +142,8 @@ class GroupAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "sector", "member_count", "convener_names", "liaison_names")
     list_filter = ("kind", "sector")
     list_select_related = ("sector",)
-    search_fields = ("name",)
+    # Name as typed (城关) or in pinyin (chengguan's syllables: cheng, guan).
+    search_fields = ("name", "name_pinyin")
     fields = ("name", "kind", "sector", "conveners", "liaison_staff")
     autocomplete_fields = ("sector", "conveners")
     filter_horizontal = ("liaison_staff",)
@@ -269,8 +270,10 @@ class MemberAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
     list_select_related = ("sector", "sector_group", "street_group")
     # No second COUNT(*) of the whole table under a filtered list (it grows with the table).
     show_full_result_count = False
-    search_fields = ("name", "work_unit", "mobile")
-    search_help_text = _("Name, work unit or mobile number.")
+    # The name as typed (张) or in pinyin (zhang): staff without a Chinese input method at hand
+    # find people too, in the list and in every autocomplete picking a member.
+    search_fields = ("name", "name_pinyin", "work_unit", "mobile")
+    search_help_text = _("Name (or its pinyin), work unit or mobile number.")
     autocomplete_fields = ("sector", "sector_group", "street_group", "user")
 
     resource_classes = [MemberResource]
@@ -288,7 +291,7 @@ class MemberAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
         if request.user.has_perm(FULL_MOBILE):
             return self.search_fields
         # Without the whole numbers, finding a member by number needs the whole number.
-        return ("name", "work_unit", "=mobile")
+        return ("name", "name_pinyin", "work_unit", "=mobile")
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)

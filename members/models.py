@@ -7,6 +7,34 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .phones import mask_mobile
+from .pinyin import KEY_CHARS_PER_NAME_CHAR, pinyin_key
+
+
+def _pinyin_field(name_length: int) -> models.CharField:
+    return models.CharField(
+        _("pinyin sort key"),
+        max_length=name_length * KEY_CHARS_PER_NAME_CHAR,
+        editable=False,
+        default="",
+    )
+
+
+class PinyinSortedMixin:
+    """Keeps `name_pinyin` in step with `name` on every save.
+
+    A derived column, not a rule: every path that saves an instance (services, the admin, the
+    roster import, factories) gets it; bulk loads (seed_scale's COPY, bulk_create) set it with
+    members.pinyin.pinyin_key themselves.
+    """
+
+    def save(self, *args, **kwargs):
+        key = pinyin_key(self.name)
+        if key != self.name_pinyin:
+            self.name_pinyin = key
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "name" in update_fields:
+                kwargs["update_fields"] = {*update_fields, "name_pinyin"}
+        super().save(*args, **kwargs)
 
 
 class User(AbstractUser):
@@ -33,7 +61,7 @@ class Sector(models.Model):
         return self.name
 
 
-class Group(models.Model):
+class Group(PinyinSortedMixin, models.Model):
     """活动组: a sector group (界别活动组) or a street/township group (街镇活动组 / 联络组)."""
 
     class Kind(models.TextChoices):
@@ -41,6 +69,7 @@ class Group(models.Model):
         STREET = "street", _("street group")
 
     name = models.CharField(_("name"), max_length=100, unique=True)
+    name_pinyin = _pinyin_field(100)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     sector = models.ForeignKey(
         Sector,
@@ -62,7 +91,7 @@ class Group(models.Model):
     )
 
     class Meta:
-        ordering = ["kind", "name"]
+        ordering = ["kind", "name_pinyin", "name"]
         verbose_name = _("group")
         verbose_name_plural = _("groups")
         constraints = [
@@ -84,7 +113,7 @@ class MemberQuerySet(models.QuerySet):
         return self.filter(Q(sector_group__in=groups) | Q(street_group__in=groups))
 
 
-class Member(models.Model):
+class Member(PinyinSortedMixin, models.Model):
     """委员: a committee member, linked to the login they use on the member pages."""
 
     class Gender(models.TextChoices):
@@ -115,6 +144,7 @@ class Member(models.Model):
         related_name="member",
     )
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
+    name_pinyin = _pinyin_field(50)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     sector = models.ForeignKey(
         Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="members"
@@ -154,12 +184,15 @@ class Member(models.Model):
     objects = MemberQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name", "pk"]
+        # By pinyin (李, 王, 张, 赵), as people look names up; same-sounding names by character.
+        ordering = ["name_pinyin", "name", "pk"]
         verbose_name = _("member")
         verbose_name_plural = _("members")
         permissions = [("view_full_mobile", _("Can see whole mobile phone numbers"))]
         # The roster is listed by name everywhere; an index keeps that a walk, not a sort.
-        indexes = [models.Index(fields=["name", "id"], name="member_name_idx")]
+        indexes = [
+            models.Index(fields=["name_pinyin", "name", "id"], name="member_pinyin_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="active", left_on__isnull=True)

@@ -7,6 +7,7 @@ one INSERT per row would.
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from . import roles
 from .models import Activity, Attendance, Group, Member, Sector, User
+from .pinyin import pinyin_key
 
 # The share of --rows each kind of row takes; each app reads its own entries.
 SHARES = {
@@ -120,6 +122,8 @@ def scale(context: ScaleContext) -> None:
         Group(name=f"规模街镇组{offset + n:04d}", kind=Group.Kind.STREET)
         for n in range(context.groups - len(sector_groups))
     ]
+    for group in sector_groups + street_groups:
+        group.name_pinyin = pinyin_key(group.name)  # bulk_create does not call save()
     Group.objects.bulk_create(sector_groups + street_groups, batch_size=5000)
     context.ids["street_groups"] = [group.pk for group in street_groups]
     staff_logins(sector_groups, street_groups)
@@ -155,11 +159,16 @@ def scale(context: ScaleContext) -> None:
     surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
     given = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂"
 
+    # Names repeat (20 × 20 × 20 of them): each key is worked out once.
+    name_key = functools.cache(pinyin_key)
+
     def member_row(n, user_id):
         sector_group = sector_groups[n % len(sector_groups)]
+        name = rng.choice(surnames) + rng.choice(given) + rng.choice(given)
         return (
             user_id,
-            rng.choice(surnames) + rng.choice(given) + rng.choice(given),
+            name,
+            name_key(name),
             rng.choice(Member.Gender.values),
             sector_group.sector_id,
             rng.choice(Member.Party.values),
@@ -177,6 +186,7 @@ def scale(context: ScaleContext) -> None:
         [
             "user_id",
             "name",
+            "name_pinyin",
             "gender",
             "sector_id",
             "party",

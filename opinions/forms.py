@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Member
 from members.selectors import member_groups
+from members.widgets import PeoplePickerWidget
 
 from . import selectors
 from .attachments import (
@@ -62,6 +63,8 @@ class MultipleFileField(forms.FileField):
 
 
 class MemberChoiceField(forms.ModelMultipleChoiceField):
+    widget = PeoplePickerWidget
+
     def label_from_instance(self, obj: Member) -> str:
         return f"{obj.name}（{obj.sector.name}）"
 
@@ -121,6 +124,11 @@ class _WrittenItemForm(forms.Form):
             Div(
                 self.people_field,
                 css_class="border rounded px-3 pt-2 mb-3 overflow-auto people-picker",
+                # Read by static/js/people-picker.js, which adds the search box.
+                data_people_picker="1",
+                data_search_label=_("Find a member"),
+                data_search_placeholder=_("Name, or pinyin such as zhangsan or zs"),
+                data_search_empty=_("No member matches; ticked members stay in the list."),
             ),
             "attachments",
             *(["remove_attachments"] if self.existing_attachments else []),
@@ -171,7 +179,6 @@ class ReportForm(_WrittenItemForm):
         label=_("Co-authors"),
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
         help_text=_("Members who wrote the report with you."),
     )
 
@@ -182,7 +189,6 @@ class ProposalForm(_WrittenItemForm):
         label=_("Co-signers"),
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
         help_text=_("Members who sign the proposal with you."),
     )
 

@@ -8,7 +8,7 @@ holding residents.view_resident_phone, and each such look is logged.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
@@ -183,6 +183,10 @@ def _with_user(request, issue) -> dict:
     return {"user": request.user}
 
 
+def _with_user_and_issue(request, issue) -> dict:
+    return {"user": request.user, "issue": issue}
+
+
 # The steps of the triage panel; each is open in the from-states of its edge
 # (residents/workflow.py).
 STEPS = (
@@ -207,7 +211,7 @@ STEPS = (
             note=data["note"],
         ),
         RouteForm,
-        form_kwargs=_with_user,
+        form_kwargs=_with_user_and_issue,
     ),
     Step(
         "convert",
@@ -389,6 +393,11 @@ class ResidentIssueAdmin(ScopedAdminMixin, StepsAdminMixin, ExportMixin, admin.M
                 wrap(self.photo_view),
                 name=f"{prefix}_photo",
             ),
+            path(
+                "<path:object_id>/route-targets/",
+                wrap(self.route_targets_view),
+                name=f"{prefix}_route_targets",
+            ),
             *super().get_urls(),
         ]
 
@@ -400,6 +409,28 @@ class ResidentIssueAdmin(ScopedAdminMixin, StepsAdminMixin, ExportMixin, admin.M
 
     def _change_url(self, issue) -> str:
         return reverse("admin:residents_residentissue_change", args=[issue.pk])
+
+    def route_targets_view(self, request, object_id):
+        """The route-to picker's choices, in the JSON that Django's admin autocomplete (select2)
+        reads: the issue's street's groups and members first, a page at a time."""
+        issue = self._issue_or_404(request, object_id)
+        if not self.has_change_permission(request, issue):
+            raise PermissionDenied
+        try:
+            page = max(int(request.GET.get("page") or 1), 1)
+        except ValueError:
+            page = 1
+        sections, more = selectors.route_targets(
+            user=request.user, issue=issue, term=request.GET.get("term", ""), page=page
+        )
+        results = [
+            {
+                "text": section.title,
+                "children": [{"id": value, "text": label} for value, label in section.choices],
+            }
+            for section in sections
+        ]
+        return JsonResponse({"results": results, "pagination": {"more": more}})
 
     def phone_view(self, request, object_id):
         """The whole number, on a page of its own, after a POST that is logged."""

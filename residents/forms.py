@@ -6,7 +6,9 @@ import json
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
+from django.contrib.admin.widgets import AutocompleteMixin, get_select2_language
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -29,7 +31,7 @@ from .models import (
     Street,
 )
 from .photos import sanitize_photo
-from .selectors import normalize_tracking_code
+from .selectors import normalize_tracking_code, route_target
 
 
 def _lazy_percent(message, **params):
@@ -409,27 +411,64 @@ class RequiredNoteForm(NoteForm):
         self.fields["note"].required = True
 
 
+class RouteTargetSelect(forms.Select):
+    """The route-to picker: Django admin's autocomplete (select2, vendored by Django, no CDN),
+    fed by the issue's own endpoint (`ResidentIssueAdmin.route_targets_view`), which offers the
+    groups and members of the issue's street first. Only the chosen value is in the page: the
+    roster can be tens of thousands of members."""
+
+    def __init__(self, *, url: str, attrs=None):
+        super().__init__(attrs)
+        self.url = url
+        self.i18n_name = get_select2_language()
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs.update(
+            {
+                "class": "admin-autocomplete",
+                "data-ajax--cache": "true",
+                "data-ajax--delay": 250,
+                "data-ajax--type": "GET",
+                "data-ajax--url": self.url,
+                "data-theme": "admin-autocomplete",
+                "data-allow-clear": "false",
+                "data-placeholder": "",
+                "lang": self.i18n_name,
+            }
+        )
+        return attrs
+
+    @property
+    def media(self):
+        return AutocompleteMixin.media.fget(self)
+
+
 class RouteForm(NoteForm):
     """Hand the issue to one destination of any routing kind the user may choose."""
 
-    destination = forms.ChoiceField(label=_("Hand to"))
+    destination = forms.CharField(
+        label=_("Hand to"),
+        help_text=_("Type a name or its pinyin; the street's own group and members come first."),
+        error_messages={"required": _("Choose a group or member to hand the issue to.")},
+    )
     field_order = ["destination", "note"]
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, issue, **kwargs):
         super().__init__(*args, **kwargs)
-        choices, self._targets = [], {}
-        for kind in targets.route_kinds():
-            options = []
-            for target in kind.choices(user):
-                value = f"{kind.key}:{target.pk}"
-                self._targets[value] = (kind.key, target)
-                options.append((value, str(target)))
-            if options:
-                choices.append((str(kind.label), options))
-        self.fields["destination"].choices = [("", _("Choose…")), *choices]
+        self.user = user
+        self.fields["destination"].widget = RouteTargetSelect(
+            url=reverse("admin:residents_residentissue_route_targets", args=[issue.pk])
+        )
 
     def clean_destination(self):
-        return self._targets[self.cleaned_data["destination"]]
+        chosen = route_target(user=self.user, value=self.cleaned_data["destination"])
+        if chosen is None:
+            raise ValidationError(
+                _("Choose a group or member from the list; this one cannot take the issue."),
+                code="invalid_destination",
+            )
+        return chosen
 
 
 class ConvertForm(NoteForm):

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
+from django.utils.translation import gettext
 
 from core.models import TimelineEntry
 from members import roles
@@ -232,3 +233,87 @@ def issue_timeline(issue: ResidentIssue) -> QuerySet[TimelineEntry]:
 
 def issue_links(issue: ResidentIssue) -> list[IssueLink]:
     return list(issue.links.select_related("created_by", *targets.select_related_fields()))
+
+
+# --- Where an issue can be handed: the route-to picker -------------------------------------------
+
+ROUTE_PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class RouteSection:
+    """A heading of the route-to picker and its choices: (value "kind:pk", label) pairs."""
+
+    title: str
+    choices: list[tuple[str, str]]
+
+
+def route_targets(
+    *, user, issue: ResidentIssue, term: str = "", page: int = 1, size: int = ROUTE_PAGE_SIZE
+) -> tuple[list[RouteSection], bool]:
+    """One page of the targets `user` may hand `issue` to, matching `term` (name or pinyin):
+    the groups and members of the issue's street first, then all the others, each part in
+    pinyin order. Returns the page's sections and whether another page follows.
+
+    At most two queries per part (a count to skip whole parts, then one slice), whatever the
+    size of the roster: the picker asks for a page at a time as staff scroll.
+    """
+    term = term.strip()
+    street = issue.street.name if issue.street_id else ""
+    near_parts, other_parts = [], []
+    for kind in targets.route_kinds():
+        rows = kind.choices(user)
+        if term:
+            rows = rows.filter(kind.matching(term))
+        near = kind.near(issue)
+        if near is None:
+            other_parts.append((gettext("Every %(kind)s") % {"kind": kind.label}, kind, rows))
+            continue
+        near_parts.append(
+            (
+                gettext("%(kind)s in %(street)s") % {"kind": kind.label, "street": street},
+                kind,
+                rows.filter(near),
+            )
+        )
+        other_parts.append(
+            (gettext("Other %(kind)s") % {"kind": kind.label}, kind, rows.exclude(near))
+        )
+    skip = max(page - 1, 0) * size
+    wanted = size + 1  # one more than a page says whether another page follows
+    sections: list[RouteSection] = []
+    for title, kind, rows in near_parts + other_parts:
+        if wanted <= 0:
+            break
+        if skip:
+            total = rows.count()
+            if skip >= total:
+                skip -= total
+                continue
+        found = list(rows[skip : skip + wanted])
+        skip = 0
+        if found:
+            wanted -= len(found)
+            sections.append(
+                RouteSection(
+                    title,
+                    [(f"{kind.key}:{target.pk}", kind.choice_label(target)) for target in found],
+                )
+            )
+    more = wanted <= 0
+    if more:
+        sections[-1].choices.pop()
+        if not sections[-1].choices:
+            sections.pop()
+    return sections, more
+
+
+def route_target(*, user, value: str):
+    """The (kind key, target) that the picker's `value` ("member:12") names, if `user` may hand
+    an issue to it; None otherwise."""
+    key, _sep, pk = (value or "").partition(":")
+    kind = next((k for k in targets.route_kinds() if k.key == key), None)
+    if kind is None or not pk.isdigit():
+        return None
+    target = kind.choices(user).filter(pk=int(pk)).first()
+    return None if target is None else (kind.key, target)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +32,13 @@ class TargetKind:
     public_text: Callable[[Model], str]
     # Routing: the targets `user` may pick. Conversion kinds leave it None and set `create`.
     choices: Callable[[Any], QuerySet] | None = None
+    # Routing: the filter of the targets that belong to the issue's street (offered first), or
+    # None when the issue's street has none.
+    near: Callable[[Any], Q | None] = field(default=lambda issue: None)
+    # Routing: the filter of the targets matching what staff typed in the picker.
+    matching: Callable[[str], Q] = field(default=lambda term: Q(pk__in=[]))
+    # Routing: how a target reads in the picker (defaults to str(target)).
+    choice_label: Callable[[Model], str] = field(default=str)
     # Conversion: make the new item, inside the step's transaction. Keyword arguments: issue,
     # actor, member, group, title, category.
     create: Callable[..., Model] | None = None
@@ -79,7 +86,16 @@ def _visible_groups(user) -> QuerySet:
 def _visible_members(user) -> QuerySet:
     from members.selectors import members_visible_to
 
-    return members_visible_to(user).active()
+    return members_visible_to(user).active().select_related("sector")
+
+
+def _by_name(term: str) -> Q:
+    """Name as typed (张) or its pinyin (zhang): the sort key spells each syllable."""
+    return Q(name__icontains=term) | Q(name_pinyin__icontains=term.lower())
+
+
+def _street_group_id(issue):
+    return issue.street.group_id if issue.street_id else None
 
 
 def _group_recipients(group) -> list:
@@ -102,6 +118,8 @@ register(
             gettext("Handed to %(name)s to follow up.") % {"name": group.name}
         ),
         choices=_visible_groups,
+        near=lambda issue: Q(pk=gid) if (gid := _street_group_id(issue)) else None,
+        matching=_by_name,
         recipients=_group_recipients,
     )
 )
@@ -115,6 +133,9 @@ register(
             gettext("Handed to CPPCC member %(name)s to follow up.") % {"name": member.name}
         ),
         choices=_visible_members,
+        near=lambda issue: Q(street_group=gid) if (gid := _street_group_id(issue)) else None,
+        matching=_by_name,
+        choice_label=lambda member: f"{member.name}（{member.sector.name}）",
         recipients=lambda member: [member.user],
     )
 )

@@ -56,9 +56,10 @@ def _admin_login(page, user):
 def test_resident_submits_on_a_phone_and_follows_the_issue_to_the_reply(
     page, desktop_page, live_server, browser
 ):
-    street = Street.objects.create(name="城关街道")
-    Community.objects.create(street=street, name="和平社区")
     group = GroupFactory(name="城关街道活动组")
+    GroupFactory(name="安定街道活动组")  # first in pinyin order, but not the issue's street's
+    street = Street.objects.create(name="城关街道", group=group)
+    Community.objects.create(street=street, name="和平社区")
     member = MemberFactory(name="王秀英", mobile="13912345678", street_group=group)
     office = OfficeStaffFactory()
     PresetReply.objects.create(title="已解决", text="路灯已全部修复，感谢您的反映。")
@@ -98,7 +99,13 @@ def test_resident_submits_on_a_phone_and_follows_the_issue_to_the_reply(
     with admin.expect_navigation():
         admin.locator("#step-accept button[type=submit]").click()
     _open_step(admin, "route")
-    admin.select_option("#id_route-destination", value=f"group:{group.pk}")
+    # The route-to picker is the admin's autocomplete: the issue's street group comes first.
+    admin.locator("#step-route .select2-selection").click()
+    results = admin.locator(".select2-results__option[role=option]:not(.loading-results)")
+    results.first.wait_for()
+    assert results.first.inner_text().strip() == group.name
+    admin.locator(".select2-search__field").fill("chengguan"[:5])  # pinyin of 城关
+    admin.locator(".select2-results__option[role=option]", has_text=group.name).click()
     with admin.expect_navigation():
         admin.locator("#step-route button[type=submit]").click()
     _open_step(admin, "convert")
