@@ -97,7 +97,12 @@ class SafeExportResource(resources.ModelResource):
         return dataset
 
 
-class _ChineseFormatsMixin:
+class _ChineseLabelsMixin:
+    def _init_resources(self, resources):
+        super()._init_resources(resources)
+        # The library's "Resource" (untranslated in its catalog): which list to export.
+        self.fields["resource"].label = _("what to export")
+
     def _init_formats(self, formats):
         super()._init_formats(formats)
         field = self.fields["format"]
@@ -106,11 +111,11 @@ class _ChineseFormatsMixin:
             field.value = FORMAT_LABELS.get(field.value, field.value)
 
 
-class SafeExportForm(_ChineseFormatsMixin, ExportForm):
+class SafeExportForm(_ChineseLabelsMixin, ExportForm):
     """The export page without a field picker: every column of the resource."""
 
 
-class SafeSelectableExportForm(_ChineseFormatsMixin, SelectableFieldsExportForm):
+class SafeSelectableExportForm(_ChineseLabelsMixin, SelectableFieldsExportForm):
     """The export page with a field picker whose boxes read the column headers."""
 
     def _create_boolean_fields(self, resource, index):
@@ -166,8 +171,12 @@ class SafeExportAdminMixin(ExportMixin):
 @checks.register(checks.Tags.admin)
 def check_exports(app_configs=None, **kwargs):
     """Every admin that exports does so through the safe base, with safe resources only."""
+    return _export_errors(admin.site)
+
+
+def _export_errors(site: admin.AdminSite) -> list[checks.Error]:
     errors = []
-    for model_admin in admin.site._registry.values():
+    for model_admin in site._registry.values():
         if not isinstance(model_admin, ExportMixin):
             continue
         label = f"{type(model_admin).__module__}.{type(model_admin).__qualname__}"

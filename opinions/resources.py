@@ -52,6 +52,10 @@ class OpinionReportResource(SafeExportResource):
             "feedback",
         )
 
+    def filter_export(self, queryset, **kwargs):
+        # Author and department are read for every row: joined, not one query per row.
+        return queryset.select_related("author", "department")
+
     def dehydrate_category(self, report):
         return report.get_category_display()
 
