@@ -13,6 +13,6 @@ class CoreConfig(AppConfig):
         # runs first. Found by name, so core imports no app above it.
         autodiscover_modules("workflow")
 
-        from . import workdays
+        from . import exports, workdays  # noqa: F401 (exports registers its system check)
 
         workdays.follow_changes()

@@ -15,12 +15,11 @@ from django.db.models import F, Func, IntegerField, OuterRef, Q, QuerySet, Subqu
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ExportMixin, ImportExportMixin
+from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from core.admin_scoping import (
@@ -29,11 +28,27 @@ from core.admin_scoping import (
     scoped_related_filter,
     sees_everything,
 )
+from core.exports import SafeExportAdminMixin
+from core.workflow import TransitionRefused
 
 from . import selectors, services
-from .models import Activity, ActivityPhoto, Attendance, Group, Member, Sector, User
+from .models import (
+    Activity,
+    ActivityPhoto,
+    Attendance,
+    Group,
+    Member,
+    MemberPhoneExport,
+    Sector,
+    User,
+)
 from .phones import MOBILE_RE, mask_mobile, normalize_mobile
-from .resources import ActivityResource, MemberResource, roster_template_xlsx
+from .resources import (
+    ActivityResource,
+    MemberPhoneListResource,
+    MemberResource,
+    roster_template_xlsx,
+)
 from .selectors import groups_visible_to
 
 FULL_MOBILE = "members.view_full_mobile"
@@ -247,7 +262,7 @@ class MemberAdminForm(forms.ModelForm):
 
 
 @admin.register(Member)
-class MemberAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
+class MemberAdmin(ScopedAdminMixin, ImportMixin, SafeExportAdminMixin, admin.ModelAdmin):
     form = MemberAdminForm
     list_display = (
         "name",
@@ -391,8 +406,26 @@ class MemberAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
             and self.has_change_permission(request)
         )
 
-    def has_export_permission(self, request):
-        return self.has_view_permission(request)
+    def get_export_resource_classes(self, request):
+        # The phone list with whole numbers is offered only to those who may export it.
+        classes = list(super().get_export_resource_classes(request))
+        if services.member_phone_list_allowed(actor=request.user):
+            classes.append(MemberPhoneListResource)
+        return classes
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        export_form = kwargs.get("export_form")
+        if self.choose_export_resource_class(export_form, request) is MemberPhoneListResource:
+            try:
+                return services.member_phone_list_export(
+                    actor=request.user,
+                    queryset=queryset,
+                    export_fields=self.get_export_resource_fields_from_form(export_form),
+                    force_native_type=kwargs.get("force_native_type", False),
+                )
+            except TransitionRefused:
+                raise PermissionDenied from None
+        return super().get_data_for_export(request, queryset, **kwargs)
 
     def get_import_data_kwargs(self, **kwargs):
         data = super().get_import_data_kwargs(**kwargs)
@@ -411,9 +444,6 @@ class MemberAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
             )
             return HttpResponseRedirect(reverse("admin:members_member_import"))
         return super().process_result(result, request)
-
-    def get_export_filename(self, request, queryset, file_format):
-        return f"members-{timezone.localdate():%Y%m%d}.{file_format.get_extension()}"
 
     def get_urls(self):
         return [
@@ -451,7 +481,7 @@ class ActivityPhotoInline(admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(ScopedAdminMixin, ExportMixin, admin.ModelAdmin):
+class ActivityAdmin(ScopedAdminMixin, SafeExportAdminMixin, admin.ModelAdmin):
     list_display = (
         "title",
         "kind",
@@ -469,7 +499,6 @@ class ActivityAdmin(ScopedAdminMixin, ExportMixin, admin.ModelAdmin):
     inlines = (AttendanceInline, ActivityPhotoInline)
 
     resource_classes = [ActivityResource]
-    formats = [XLSX, CSV]
 
     def get_queryset(self, request):
         # Both counts in the changelist's one query, whatever the number of rows.
@@ -494,5 +523,20 @@ class ActivityAdmin(ScopedAdminMixin, ExportMixin, admin.ModelAdmin):
     def present_count(self, obj):
         return obj.present_count
 
-    def has_export_permission(self, request):
-        return self.has_view_permission(request)
+@admin.register(MemberPhoneExport)
+class MemberPhoneExportAdmin(admin.ModelAdmin):
+    """Who exported members' whole phone numbers: written by the service, only read here."""
+
+    list_display = ("exported_at", "exported_by", "row_count")
+    list_select_related = ("exported_by",)
+    search_fields = ("exported_by__username",)
+    date_hierarchy = "exported_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

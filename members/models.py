@@ -188,7 +188,13 @@ class Member(PinyinSortedMixin, models.Model):
         ordering = ["name_pinyin", "name", "pk"]
         verbose_name = _("member")
         verbose_name_plural = _("members")
-        permissions = [("view_full_mobile", _("Can see whole mobile phone numbers"))]
+        permissions = [
+            ("view_full_mobile", _("Can see whole mobile phone numbers")),
+            (
+                "export_member_phones",
+                _("Can export the phone list of their members with whole numbers"),
+            ),
+        ]
         # The roster is listed by name everywhere; an index keeps that a walk, not a sort.
         indexes = [
             models.Index(fields=["name_pinyin", "name", "id"], name="member_pinyin_idx"),
@@ -298,3 +304,24 @@ class ActivityPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.caption or self.image.name
+
+
+class MemberPhoneExport(models.Model):
+    """Who exported members' whole phone numbers, when, and how many (PIPL access log)."""
+
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("exported by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    exported_at = models.DateTimeField(_("exported at"), auto_now_add=True, db_index=True)
+    row_count = models.PositiveIntegerField(_("members exported"))
+
+    class Meta:
+        ordering = ["-exported_at", "-pk"]
+        verbose_name = _("phone list export")
+        verbose_name_plural = _("phone list exports")
+
+    def __str__(self) -> str:
+        return f"{self.exported_by} ({self.row_count})"

@@ -17,9 +17,11 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from core.exports import SafeExportResource
 
 from . import services
 from .models import Activity, Group, Member, Sector, User
@@ -140,7 +142,7 @@ class TermWidget(widgets.Widget):
         return value if value is not None else ""
 
 
-class MemberResource(resources.ModelResource):
+class MemberResource(SafeExportResource):
     """The member roster. New members are created through `member_create`, with their login."""
 
     name = fields.Field("name", _verbose("name"), TextWidget())
@@ -195,9 +197,6 @@ class MemberResource(resources.ModelResource):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        # Headers in the language of this request, as plain strings for the row lookups.
-        for field in self.fields.values():
-            field.column_name = str(field.column_name)
         self._rows_by_mobile: dict[str, list[int]] = {}
 
     def filter_export(self, queryset, **kwargs):
@@ -362,7 +361,7 @@ def roster_template_xlsx() -> bytes:
     return buffer.getvalue()
 
 
-class ActivityResource(resources.ModelResource):
+class ActivityResource(SafeExportResource):
     """Export of the activity list, with the participant counts of the changelist."""
 
     title = fields.Field("title", Activity._meta.get_field("title").verbose_name)
@@ -398,10 +397,35 @@ class ActivityResource(resources.ModelResource):
             "present_count",
         )
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        for field in self.fields.values():
-            field.column_name = str(field.column_name)
-
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("organiser_group")
+
+
+class MemberPhoneListResource(SafeExportResource):
+    """The phone list with whole mobile numbers: export only, for those holding
+    members.export_member_phones, through `services.member_phone_list_export` (logged)."""
+
+    name = fields.Field("name", _verbose("name"))
+    sector = fields.Field("sector", _verbose("sector"), NameWidget(Sector, ""))
+    work_unit = fields.Field("work_unit", _verbose("work_unit"))
+    title = fields.Field("title", _verbose("title"))
+    street_group = fields.Field("street_group", _verbose("street_group"), NameWidget(Group, ""))
+    sector_group = fields.Field("sector_group", _verbose("sector_group"), NameWidget(Group, ""))
+    mobile = fields.Field("mobile", _verbose("mobile"))
+
+    class Meta:
+        model = Member
+        name = _("member phone list")
+        fields = (
+            "name",
+            "sector",
+            "work_unit",
+            "title",
+            "street_group",
+            "sector_group",
+            "mobile",
+        )
+        export_order = fields
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("sector", "sector_group", "street_group")

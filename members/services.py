@@ -6,13 +6,16 @@ import logging
 from django.conf import settings
 from django.contrib.auth.models import Group as AuthGroup
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from tablib import Dataset
 
 from core.delivery import reminder_record
+from core.workflow import refuse_unless
 
-from . import roles
-from .models import Attendance, Member, User
+from . import roles, selectors
+from .models import Attendance, Member, MemberPhoneExport, User
 from .phones import normalize_mobile
 
 logger = logging.getLogger(__name__)
@@ -99,3 +102,41 @@ def _activity_reminder_message(attendance: Attendance) -> tuple[str, str]:
             % params
         )
     return subject, body
+
+
+# --- Privacy -----------------------------------------------------------------------------------
+
+PHONE_EXPORT_PERMISSION = "members.export_member_phones"
+
+
+def member_phone_list_allowed(*, actor: User) -> bool:
+    """Whether `actor` may export whole phone numbers (of the members they may see)."""
+    return actor.is_active and actor.has_perm(PHONE_EXPORT_PERMISSION)
+
+
+def member_phone_list_export(
+    *,
+    actor: User,
+    queryset: QuerySet[Member],
+    export_fields: list[str] | None = None,
+    force_native_type: bool = False,
+) -> Dataset:
+    """The phone list, with whole numbers, of the members of `queryset` that `actor` may see
+    (liaison staff: their own groups' members only, whatever `queryset` holds). Refused
+    without members.export_member_phones. Each export is logged — who, when, how many
+    members — in the transaction that reads the rows."""
+    from .resources import MemberPhoneListResource  # the resources call these services
+
+    refuse_unless(
+        member_phone_list_allowed(actor=actor),
+        _("You are not allowed to export whole phone numbers."),
+    )
+    visible = selectors.members_visible_to(actor)
+    if visible.query.has_filters():
+        queryset = queryset.filter(pk__in=visible.values("pk"))
+    with transaction.atomic():
+        dataset = MemberPhoneListResource().export(
+            queryset=queryset, export_fields=export_fields, force_native_type=force_native_type
+        )
+        MemberPhoneExport.objects.create(exported_by=actor, row_count=len(dataset))
+    return dataset

@@ -14,13 +14,12 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ExportMixin
 from import_export.formats.base_formats import XLSX
-from import_export.forms import ExportForm
 
 from core.admin_display import due_with_mark
 from core.admin_scoping import ScopedAdminMixin, register_scope, scoped_related_filter
 from core.admin_steps import Step, StepsAdminMixin
+from core.exports import SafeExportAdminMixin, SafeExportForm
 from core.models import Notification, TimelineEntry
 from core.workflow import TransitionRefused
 from members import roles
@@ -310,16 +309,9 @@ class ReplyInline(ReadOnlyInlineMixin, admin.TabularInline):
 # --- Opinion reports ---------------------------------------------------------------------------
 
 
-class OpinionExportMixin(ExportMixin):
+class OpinionExportMixin(SafeExportAdminMixin):
     formats = [XLSX]
-    export_form_class = ExportForm
-
-    def has_export_permission(self, request):
-        return self.has_view_permission(request)
-
-    def get_export_filename(self, request, queryset, file_format):
-        name = self.opts.model_name
-        return f"{name}-{timezone.localdate():%Y%m%d}.{file_format.get_extension()}"
+    export_form_class = SafeExportForm
 
 
 @admin.register(OpinionReport)

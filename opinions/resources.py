@@ -3,7 +3,9 @@ admin. No phone numbers: people appear by name only."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources
+from import_export import fields
+
+from core.exports import SafeExportResource
 
 from .models import AdoptionLevel, OpinionReport, Proposal
 
@@ -20,7 +22,7 @@ def _date(value) -> str:
     return value.isoformat()
 
 
-class OpinionReportResource(resources.ModelResource):
+class OpinionReportResource(SafeExportResource):
     title = fields.Field(attribute="title", column_name=_("title"))
     category = fields.Field(column_name=_("category"))
     state = fields.Field(column_name=_("state"))
@@ -49,6 +51,10 @@ class OpinionReportResource(resources.ModelResource):
             "overdue",
             "feedback",
         )
+
+    def filter_export(self, queryset, **kwargs):
+        # Author and department are read for every row: joined, not one query per row.
+        return queryset.select_related("author", "department")
 
     def dehydrate_category(self, report):
         return report.get_category_display()
@@ -79,7 +85,7 @@ class OpinionReportResource(resources.ModelResource):
         return str(_("yes")) if report.is_overdue() else ""
 
 
-class ProposalResource(resources.ModelResource):
+class ProposalResource(SafeExportResource):
     number = fields.Field(column_name=_("number"))
     title = fields.Field(attribute="title", column_name=_("title"))
     category = fields.Field(column_name=_("category"))

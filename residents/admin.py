@@ -16,12 +16,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 
 from core.admin_display import due_with_mark
 from core.admin_scoping import ScopedAdminMixin, register_scope
 from core.admin_steps import Step, StepsAdminMixin
+from core.exports import SafeExportAdminMixin
 from core.workflow import TransitionRefused
 from opinions.models import Category as OpinionCategory
 
@@ -274,7 +273,7 @@ STEPS = (
 
 
 @admin.register(ResidentIssue)
-class ResidentIssueAdmin(ScopedAdminMixin, StepsAdminMixin, ExportMixin, admin.ModelAdmin):
+class ResidentIssueAdmin(ScopedAdminMixin, StepsAdminMixin, SafeExportAdminMixin, admin.ModelAdmin):
     workflow = ISSUE
     steps = STEPS
     # Staff triage many issues in a row: every open step's form is on the change page.
@@ -310,7 +309,6 @@ class ResidentIssueAdmin(ScopedAdminMixin, StepsAdminMixin, ExportMixin, admin.M
     inlines = (IssuePhotoInline, IssueLinkInline)
     change_form_template = "admin/residents/residentissue/change_form.html"
     resource_classes = [ResidentIssueResource]
-    formats = [XLSX, CSV]
 
     fieldsets = (
         (
@@ -357,9 +355,6 @@ class ResidentIssueAdmin(ScopedAdminMixin, StepsAdminMixin, ExportMixin, admin.M
             for row in section[1]["fields"]
             for field in (row if isinstance(row, tuple) else (row,))
         ]
-
-    def has_export_permission(self, request):
-        return self.has_view_permission(request)
 
     # Street, community and place in one column, and the deadline with its overdue mark in
     # another: fewer cells per row on a list staff page through a hundred rows at a time.

@@ -124,6 +124,9 @@ def test_seed_demo_prints_one_working_login_per_role(seeded, client):
     liaison_groups = Group.objects.filter(liaison_staff__username="liaison")
     assert liaison_groups.filter(kind=Group.Kind.STREET).count() == 2
     assert liaison_groups.filter(kind=Group.Kind.SECTOR).count() == 1
+    # The demo liaison may try the logged whole-number phone list; office staff are not given it.
+    assert User.objects.get(username="liaison").has_perm("members.export_member_phones")
+    assert not User.objects.get(username="office").has_perm("members.export_member_phones")
 
 
 def test_seed_demo_member_has_a_reminder_due_for_tomorrow(
