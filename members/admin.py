@@ -523,6 +523,7 @@ class ActivityAdmin(ScopedAdminMixin, SafeExportAdminMixin, admin.ModelAdmin):
     def present_count(self, obj):
         return obj.present_count
 
+
 @admin.register(MemberPhoneExport)
 class MemberPhoneExportAdmin(admin.ModelAdmin):
     """Who exported members' whole phone numbers: written by the service, only read here."""
