@@ -13,6 +13,7 @@ class CoreConfig(AppConfig):
         # runs first. Found by name, so core imports no app above it.
         autodiscover_modules("workflow")
 
-        from . import workdays
+        from . import admin_scoping, workdays
 
         workdays.follow_changes()
+        admin_scoping.install_readonly_links()

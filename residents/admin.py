@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -20,7 +20,13 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from core.admin_display import due_with_mark
-from core.admin_scoping import ScopedAdminMixin, register_scope
+from core.admin_scoping import (
+    ScopedAdminMixin,
+    change_link,
+    narrow,
+    register_scope,
+    scoped_related_filter,
+)
 from core.admin_steps import Step, StepsAdminMixin
 from core.workflow import TransitionRefused
 from opinions.models import Category as OpinionCategory
@@ -50,6 +56,8 @@ from .workflow import ISSUE
 State = ResidentIssue.State
 
 register_scope(ResidentIssue, selectors.issues_visible_to)
+register_scope(Street, selectors.streets_visible_to)
+register_scope(Community, selectors.communities_visible_to)
 
 # Resident category → the nearest report/proposal category, as the convert form's default.
 OPINION_CATEGORY_FOR = {
@@ -80,14 +88,14 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CommunityInline(admin.TabularInline):
+class CommunityInline(ScopedAdminMixin, admin.TabularInline):
     model = Community
     extra = 1
     fields = ("name", "sort_order")
 
 
 @admin.register(Street)
-class StreetAdmin(admin.ModelAdmin):
+class StreetAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "group", "sort_order")
     list_select_related = ("group",)
     search_fields = ("name",)
@@ -95,9 +103,9 @@ class StreetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Community)
-class CommunityAdmin(admin.ModelAdmin):
+class CommunityAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "street", "sort_order")
-    list_filter = ("street",)
+    list_filter = (scoped_related_filter("street", _("street")),)
     list_select_related = ("street",)
     search_fields = ("name", "street__name")
 
@@ -151,7 +159,7 @@ class IssuePhotoInline(admin.TabularInline):
         )
 
 
-class IssueLinkInline(admin.TabularInline):
+class IssueLinkInline(ScopedAdminMixin, admin.TabularInline):
     model = IssueLink
     fk_name = "issue"
     extra = 0
@@ -170,13 +178,8 @@ class IssueLinkInline(admin.TabularInline):
 
     @admin.display(description=_("destination"))
     def target_link(self, link):
-        target = link.target
-        opts = target._meta
-        try:
-            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[target.pk])
-        except NoReverseMatch:  # a kind of target without an admin page
-            return str(target)
-        return format_html('<a href="{}">{}</a>', url, target)
+        # A link only to what the viewer may open (scope_user: set per request by the mixin).
+        return change_link(getattr(self, "scope_user", None), link.target)
 
 
 def _with_user(request, issue) -> dict:
@@ -291,7 +294,7 @@ class ResidentIssueAdmin(ScopedAdminMixin, StepsAdminMixin, ExportMixin, admin.M
         OverdueFilter,
         "category",
         "channel",
-        "street",
+        scoped_related_filter("street", _("street")),
         "satisfaction",
         "created_at",
     )
@@ -453,10 +456,13 @@ class ResidentIssueAdmin(ScopedAdminMixin, StepsAdminMixin, ExportMixin, admin.M
                 {
                     "issue": issue,
                     "preset_texts": {str(preset.pk): preset.text for preset in presets},
-                    "duplicates": selectors.possible_duplicates(issue)
+                    "duplicates": selectors.possible_duplicates(issue, viewer=request.user)
                     if issue.state in ResidentIssue.OPEN_STATES
                     else [],
-                    "merged_issues": list(issue.merged_issues.all()),
+                    # Only those the viewer may open: another group's issue may have been
+                    # merged into one routed to this liaison's group.
+                    "merged_issues": list(narrow(issue.merged_issues.all(), request.user)),
+                    "merged_into_link": change_link(request.user, issue.merged_into),
                     "timeline": list(selectors.issue_timeline(issue)),
                     "can_see_phone": bool(issue.mobile)
                     and request.user.has_perm(services.PHONE_PERMISSION),
