@@ -13,7 +13,8 @@ class CoreConfig(AppConfig):
         # runs first. Found by name, so core imports no app above it.
         autodiscover_modules("workflow")
 
-        from . import admin_scoping, workdays
+        from . import admin_scoping, validators, workdays
 
         workdays.follow_changes()
         admin_scoping.install_readonly_links()
+        validators.attach_to_models()

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Notification
+from .validators import single_line
 
 
 @shared_task
@@ -25,6 +26,8 @@ def send_notification_emails(notification_ids: list[int]) -> int:
             body = note.body
             if note.url:
                 body = f"{body}\n\n{settings.PORTAL_BASE_URL}{note.url}"
-            send_mail(note.title, body, None, [note.recipient.email])
+            # A title typed before the single-line check, or written by code that skips it,
+            # must not make Django refuse the header (BadHeaderError, and nothing retries).
+            send_mail(single_line(note.title), body, None, [note.recipient.email])
             sent += 1
     return sent
