@@ -13,8 +13,9 @@ class CoreConfig(AppConfig):
         # runs first. Found by name, so core imports no app above it.
         autodiscover_modules("workflow")
 
-        from . import admin_scoping, validators, workdays
+        from . import admin_scoping, images, validators, workdays
 
         workdays.follow_changes()
         admin_scoping.install_readonly_links()
         validators.attach_to_models()
+        images.limit_pillow()
