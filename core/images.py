@@ -17,12 +17,40 @@ Pillow's own bomb check (`Image.MAX_IMAGE_PIXELS`) is lowered to the same limit 
 for every other place that opens a picture (the admin's image fields).
 """
 
+import re
+
 from PIL import Image, UnidentifiedImageError
 
 MAX_PIXELS = 24_000_000
 MAX_FULL_DECODE_PIXELS = 12_000_000
 # Reduced-scale decoding keeps at least this longest side: what the portal ever shows.
 DECODE_SIDE = 2560
+
+
+# Web page code that has no business in a picture (matched on lower-cased bytes).
+_MARKUP = re.compile(rb"<(script|html|!doctype html|iframe|body|svg|object|embed)[\s>/]")
+_SCAN_CHUNK = 1024 * 1024
+
+
+def contains_markup(upload) -> bool:
+    """Whether web page code appears anywhere in `upload`: a picture followed by HTML is a page
+    waiting for a browser that guesses types."""
+    upload.seek(0)
+    tail = b""
+    try:
+        while chunk := upload.read(_SCAN_CHUNK):
+            # Overlap the chunks so that a tag cut in two is still found.
+            window = (tail + chunk).lower()
+            if _MARKUP.search(window):
+                return True
+            tail = window[-32:]
+        return False
+    finally:
+        upload.seek(0)
+
+
+def head_has_markup(head: bytes) -> bool:
+    return bool(_MARKUP.search(head.lower()))
 
 
 class PictureRefused(Exception):

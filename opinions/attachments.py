@@ -28,7 +28,13 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
-from core.images import MAX_PIXELS, PictureRefused, decode_bounded
+from core.images import (
+    MAX_PIXELS,
+    PictureRefused,
+    contains_markup,
+    decode_bounded,
+    head_has_markup,
+)
 
 from .models import Attachment
 
@@ -65,9 +71,6 @@ _FORBIDDEN_CONTENT_TYPES = re.compile(
     rb"x-sh|vbaProject|macroEnabled)[^\"]*\"",
     re.IGNORECASE,
 )
-# Web page code that has no business in a picture (matched on lower-cased bytes).
-_MARKUP = re.compile(rb"<(script|html|!doctype html|iframe|body|svg|object|embed)[\s>/]")
-_SCAN_CHUNK = 1024 * 1024
 # What a PDF may not carry: scripts, programs started on opening, files inside the file.
 _PDF_ACTIVE_KEYS = {"/JS", "/JavaScript", "/Launch", "/EmbeddedFile", "/EmbeddedFiles"}
 _PDF_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/RichMedia", "/GoToE"}
@@ -110,18 +113,6 @@ def _refused(message: str, name: str, code: str, **params) -> ValidationError:
     return ValidationError(message % {"name": name, **params}, code=code)
 
 
-def _has_markup(upload) -> bool:
-    upload.seek(0)
-    tail = b""
-    while chunk := upload.read(_SCAN_CHUNK):
-        # Overlap the chunks so that a tag cut in two is still found.
-        window = (tail + chunk).lower()
-        if _MARKUP.search(window):
-            return True
-        tail = window[-32:]
-    return False
-
-
 def _check_picture(upload, kind: str, name: str) -> None:
     formats = {"JPEG"} if kind == Kind.JPEG else {"PNG"}
     try:
@@ -140,7 +131,7 @@ def _check_picture(upload, kind: str, name: str) -> None:
             "damaged",
         ) from None
     image.close()
-    if _has_markup(upload):
+    if contains_markup(upload):
         raise _refused(
             _("“%(name)s” contains web page code, which is not accepted in an attachment."),
             name,
@@ -178,7 +169,7 @@ def _check_package(upload, name: str) -> None:
                     continue
                 with package.open(info) as stream:
                     head = stream.read(512)
-                if head.startswith(b"MZ") or _MARKUP.search(head.lower()):
+                if head.startswith(b"MZ") or head_has_markup(head):
                     raise bad_part(PurePosixPath(info.filename).name)
     except ValidationError:
         raise
