@@ -9,7 +9,11 @@ module makes every door of the admin go through them:
 - autocomplete results (Django's autocomplete view asks the *related* model's admin for
   `get_queryset` and `get_search_results`, so scoping that admin scopes its autocompletes),
 - exports through django-import-export (`get_export_queryset`),
-- sidebar filters listing related rows (`scoped_related_filter`).
+- sidebar filters listing related rows (`scoped_related_filter`),
+- links on change pages: a read-only foreign key links to the related row's change page only
+  when the viewer may open that row (`change_link`); otherwise its name is plain text. A row's
+  own attributes (a report's author, an issue's street) stay shown; the related *lists* on a
+  page (inlines, panels) hold only rows in scope.
 
 Each app registers the selector of its own models once, next to its admin classes:
 
@@ -21,9 +25,13 @@ and then lists `ScopedAdminMixin` first among the bases of its `ModelAdmin` / `I
 from collections.abc import Callable
 
 from django.contrib import admin
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import quote
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.forms import ModelChoiceField
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
 
 ScopeSelector = Callable[..., QuerySet]
 
@@ -61,6 +69,57 @@ def narrow(queryset: QuerySet, user) -> QuerySet:
     if visible is None or not visible.query.has_filters():
         return queryset
     return queryset.filter(pk__in=visible.values("pk"))
+
+
+def may_open(user, obj: Model) -> bool:
+    """Whether `user` may open the admin change page of `obj`: the model is registered, the
+    user holds its view or change permission, and the model's selector (if any) shows the row."""
+    opts = obj._meta
+    if type(obj) not in admin.site._registry:
+        return False
+    if not (
+        user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+        or user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+    ):
+        return False
+    visible = visible_rows(type(obj), user)
+    if visible is None or not visible.query.has_filters():
+        return True
+    return visible.filter(pk=obj.pk).exists()
+
+
+def change_link(user, obj: Model | None):
+    """`obj` as a link to its change page when `user` may open it, else its name as text."""
+    if obj is None:
+        return ""
+    if user is not None and may_open(user, obj):
+        opts = obj._meta
+        try:
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)])
+        except NoReverseMatch:
+            return str(obj)
+        return format_html('<a href="{}">{}</a>', url, obj)
+    return str(obj)
+
+
+_django_readonly_link = helpers.AdminReadonlyField.get_admin_url
+
+
+def _scoped_readonly_link(self, remote_field, remote_obj):
+    # Set by ScopedAdminMixin on the form class it makes for the request.
+    user = getattr(self.form, "scope_user", None)
+    if user is None:
+        return _django_readonly_link(self, remote_field, remote_obj)
+    return change_link(user, remote_obj)
+
+
+def install_readonly_links() -> None:
+    """Make read-only foreign keys link only to rows the viewer may open (CoreConfig.ready).
+
+    Django links every read-only foreign key to the related change page, whoever looks: a
+    liaison would see links to other groups' rows (answered by a 404, but named all the same).
+    """
+    helpers.AdminReadonlyField.get_admin_url = _scoped_readonly_link
 
 
 def _keep_current_choices(form_fields: dict, rows: QuerySet) -> None:
@@ -113,6 +172,9 @@ class ScopedAdminMixin:
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
+        # A class made afresh for this request by modelform_factory: read-only foreign keys
+        # link by this user's scope (install_readonly_links).
+        form.scope_user = request.user
         if obj is not None and obj.pk is not None:
             _keep_current_choices(form.base_fields, self.model._default_manager.filter(pk=obj.pk))
         return form
@@ -120,8 +182,13 @@ class ScopedAdminMixin:
     def get_formset(self, request, obj=None, **kwargs):
         # Inlines: the rows of this formset are those pointing at `obj` through the formset's fk.
         formset = super().get_formset(request, obj, **kwargs)
-        if obj is not None and obj.pk is not None:
-            rows = self.model._default_manager.filter(**{formset.fk.name: obj})
+        formset.form.scope_user = request.user
+        # Inline instances are made per request (get_inline_instances): display methods of
+        # the inline may read the viewer from here.
+        self.scope_user = request.user
+        fk = getattr(formset, "fk", None)  # generic inlines have none
+        if obj is not None and obj.pk is not None and fk is not None:
+            rows = self.model._default_manager.filter(**{fk.name: obj})
             _keep_current_choices(formset.form.base_fields, rows)
         return formset
 

@@ -13,6 +13,9 @@ class CoreConfig(AppConfig):
         # runs first. Found by name, so core imports no app above it.
         autodiscover_modules("workflow")
 
-        from . import exports, workdays  # noqa: F401 (exports registers its system check)
+        from . import admin_scoping, exports, images, validators, workdays  # noqa: F401 (exports registers its system check)
 
         workdays.follow_changes()
+        admin_scoping.install_readonly_links()
+        validators.attach_to_models()
+        images.limit_pillow()

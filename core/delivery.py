@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from . import sms
 from .models import Delivery, Notification
+from .validators import single_line
 
 logger = logging.getLogger(__name__)
 
@@ -189,8 +190,14 @@ def deliveries_send(ids: list[int]) -> SendRun:
                 else:
                     if connection is None:
                         connection = get_connection()
+                    # A title written before the single-line check (or by code that skips it)
+                    # must not make Django refuse the header: nothing would ever send it.
                     EmailMessage(
-                        row.subject, row.body, None, [row.address], connection=connection
+                        single_line(row.subject),
+                        row.body,
+                        None,
+                        [row.address],
+                        connection=connection,
                     ).send()
             except Exception as error:
                 # SMTP refusals, a server down, a gateway's error: try again later.

@@ -29,6 +29,7 @@ from core.admin_scoping import (
     sees_everything,
 )
 from core.exports import SafeExportAdminMixin
+from core.images import PictureRefused, contains_markup, decode_bounded
 from core.workflow import TransitionRefused
 
 from . import selectors, services
@@ -474,8 +475,36 @@ class AttendanceInline(ScopedAdminMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("member")
 
 
-class ActivityPhotoInline(admin.TabularInline):
+class ActivityPhotoForm(forms.ModelForm):
+    class Meta:
+        model = ActivityPhoto
+        fields = ("image", "caption")
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if image is None or not hasattr(image, "content_type"):
+            return image  # unchanged: the file already stored
+        try:
+            decode_bounded(image, formats={"JPEG", "PNG", "WEBP"}).close()
+        except PictureRefused as refused:
+            if refused.reason == PictureRefused.TOO_MANY_PIXELS:
+                raise ValidationError(
+                    _("The picture has too many pixels."), code=refused.reason
+                ) from None
+            raise ValidationError(
+                _("The file is not a whole JPEG, PNG or WebP picture."), code=refused.reason
+            ) from None
+        if contains_markup(image):
+            raise ValidationError(
+                _("The file contains web page code, which is not accepted in a photo."),
+                code="active_content",
+            )
+        return image
+
+
+class ActivityPhotoInline(ScopedAdminMixin, admin.TabularInline):
     model = ActivityPhoto
+    form = ActivityPhotoForm
     fields = ("image", "caption")
     extra = 0
 

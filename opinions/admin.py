@@ -57,6 +57,7 @@ from .workflow import PROPOSAL, REPORT
 
 register_scope(OpinionReport, selectors.reports_visible_to)
 register_scope(Proposal, selectors.proposals_visible_to)
+register_scope(ReportAdoption, selectors.adoptions_visible_to)
 
 ReportState = OpinionReport.State
 ProposalState = Proposal.State
@@ -241,7 +242,7 @@ class ReadOnlyInlineMixin:
         return False
 
 
-class TimelineInline(ReadOnlyInlineMixin, GenericTabularInline):
+class TimelineInline(ScopedAdminMixin, ReadOnlyInlineMixin, GenericTabularInline):
     model = TimelineEntry
     verbose_name_plural = _("timeline")
     fields = ("created_at", "step", "actor_name", "actor_label", "note", "is_public")
@@ -267,7 +268,7 @@ class TimelineInline(ReadOnlyInlineMixin, GenericTabularInline):
         return entry.actor.get_full_name() or entry.actor.get_username()
 
 
-class AttachmentInline(ReadOnlyInlineMixin, GenericTabularInline):
+class AttachmentInline(ScopedAdminMixin, ReadOnlyInlineMixin, GenericTabularInline):
     model = Attachment
     fields = ("download", "kind", "size", "created_at")
     readonly_fields = fields
@@ -281,7 +282,7 @@ class AttachmentInline(ReadOnlyInlineMixin, GenericTabularInline):
         )
 
 
-class AdoptionInline(ReadOnlyInlineMixin, admin.TabularInline):
+class AdoptionInline(ScopedAdminMixin, ReadOnlyInlineMixin, admin.TabularInline):
     model = ReportAdoption
     fields = ("level", "bulletin", "adopted_on", "note")
     readonly_fields = fields
@@ -291,13 +292,13 @@ class AdoptionInline(ReadOnlyInlineMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("bulletin", "report")
 
 
-class InstructionInline(ReadOnlyInlineMixin, admin.TabularInline):
+class InstructionInline(ScopedAdminMixin, ReadOnlyInlineMixin, admin.TabularInline):
     model = LeaderInstruction
     fields = ("leader", "text", "given_on")
     readonly_fields = fields
 
 
-class ReplyInline(ReadOnlyInlineMixin, admin.TabularInline):
+class ReplyInline(ScopedAdminMixin, ReadOnlyInlineMixin, admin.TabularInline):
     model = ProposalReply
     fields = ("department", "is_lead", "round", "text", "created_at")
     readonly_fields = fields
@@ -591,7 +592,10 @@ class DeclineReasonAdmin(admin.ModelAdmin):
     search_fields = ("label",)
 
 
-class BulletinAdoptionInline(ReadOnlyInlineMixin, admin.TabularInline):
+class BulletinAdoptionInline(ScopedAdminMixin, ReadOnlyInlineMixin, admin.TabularInline):
+    """The reports of a bulletin issue; liaison staff see those of their scope only (the
+    others are left out, not named: a bulletin holds every group's adopted reports)."""
+
     model = ReportAdoption
     verbose_name_plural = _("reports in this issue")
     fields = ("report", "level", "adopted_on")
@@ -608,7 +612,7 @@ class BulletinAddForm(forms.ModelForm):
 
 
 @admin.register(Bulletin)
-class BulletinAdmin(admin.ModelAdmin):
+class BulletinAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "year", "number", "published_on")
     list_filter = ("year",)
     search_fields = ("title",)

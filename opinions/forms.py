@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import SingleLineCharField
 from members.models import Member
 from members.selectors import member_groups
 from members.widgets import PeoplePickerWidget
@@ -79,7 +80,7 @@ class _WrittenItemForm(forms.Form):
 
     people_field = ""
 
-    title = forms.CharField(label=_("Title"), max_length=MAX_TITLE_CHARS)
+    title = SingleLineCharField(label=_("Title"), max_length=MAX_TITLE_CHARS)
     category = forms.ChoiceField(
         label=_("Category"), choices=[("", "---------"), *Category.choices]
     )
@@ -242,7 +243,7 @@ class _StepForm(forms.Form):
 
 
 class ConsentEditForm(_StepForm):
-    title = forms.CharField(label=_("Title"), max_length=MAX_TITLE_CHARS)
+    title = SingleLineCharField(label=_("Title"), max_length=MAX_TITLE_CHARS)
     content = forms.CharField(
         label=_("Content"), max_length=MAX_CONTENT_CHARS, widget=forms.Textarea(attrs={"rows": 14})
     )
@@ -250,7 +251,7 @@ class ConsentEditForm(_StepForm):
         label=_("The author agreed to these changes"),
         help_text=_("A report is edited only with its author's consent."),
     )
-    consent_note = forms.CharField(
+    consent_note = SingleLineCharField(
         label=_("How and when the author agreed"),
         max_length=300,
         help_text=_("e.g. by phone on 3 May"),
@@ -267,7 +268,7 @@ class AdoptForm(_StepForm):
         required=False,
         help_text=_("Several reports can be merged into one issue. Create issues in the admin."),
     )
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    note = SingleLineCharField(label=_("Note"), max_length=300, required=False)
 
 
 class ForwardForm(_StepForm):
@@ -298,7 +299,7 @@ class DeclineForm(_StepForm):
 
 
 class InstructionForm(_StepForm):
-    leader = forms.CharField(
+    leader = SingleLineCharField(
         label=_("Leader"), max_length=100, help_text=_("Post and name, e.g. district mayor Wang.")
     )
     text = forms.CharField(
@@ -349,7 +350,7 @@ class AssignForm(_StepForm):
 
 
 class KeyProposalForm(_StepForm):
-    leader = forms.CharField(
+    leader = SingleLineCharField(
         label=_("Supervising leader"),
         max_length=100,
         help_text=_("Post and name, e.g. district party secretary Li."),

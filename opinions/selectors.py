@@ -104,6 +104,13 @@ def proposals_visible_to(user) -> QuerySet[Proposal]:
     return Proposal.objects.filter(Q(proposer__in=members) | Q(group__in=groups_visible_to(user)))
 
 
+def adoptions_visible_to(user) -> QuerySet[ReportAdoption]:
+    """The adoptions of the reports `user` may see: what a bulletin issue's page lists."""
+    if roles.is_office_staff(user):
+        return ReportAdoption.objects.all()
+    return ReportAdoption.objects.filter(report__in=reports_visible_to(user))
+
+
 def may_review(user, subject: Model) -> bool:
     """Whether `user` is staff who may take the office's steps on this report or proposal."""
     if isinstance(subject, OpinionReport):

@@ -11,14 +11,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_display import due_with_mark
-from core.admin_scoping import ScopedAdminMixin, register_scope
+from core.admin_scoping import (
+    ScopedAdminMixin,
+    change_link,
+    narrow,
+    register_scope,
+    scoped_related_filter,
+)
 from core.admin_steps import Step, StepsAdminMixin
 from core.exports import SafeExportAdminMixin
 from core.workflow import TransitionRefused
@@ -49,6 +55,8 @@ from .workflow import ISSUE
 State = ResidentIssue.State
 
 register_scope(ResidentIssue, selectors.issues_visible_to)
+register_scope(Street, selectors.streets_visible_to)
+register_scope(Community, selectors.communities_visible_to)
 
 # Resident category → the nearest report/proposal category, as the convert form's default.
 OPINION_CATEGORY_FOR = {
@@ -79,14 +87,14 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CommunityInline(admin.TabularInline):
+class CommunityInline(ScopedAdminMixin, admin.TabularInline):
     model = Community
     extra = 1
     fields = ("name", "sort_order")
 
 
 @admin.register(Street)
-class StreetAdmin(admin.ModelAdmin):
+class StreetAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "group", "sort_order")
     list_select_related = ("group",)
     search_fields = ("name",)
@@ -94,9 +102,9 @@ class StreetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Community)
-class CommunityAdmin(admin.ModelAdmin):
+class CommunityAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "street", "sort_order")
-    list_filter = ("street",)
+    list_filter = (scoped_related_filter("street", _("street")),)
     list_select_related = ("street",)
     search_fields = ("name", "street__name")
 
@@ -150,7 +158,7 @@ class IssuePhotoInline(admin.TabularInline):
         )
 
 
-class IssueLinkInline(admin.TabularInline):
+class IssueLinkInline(ScopedAdminMixin, admin.TabularInline):
     model = IssueLink
     fk_name = "issue"
     extra = 0
@@ -169,13 +177,8 @@ class IssueLinkInline(admin.TabularInline):
 
     @admin.display(description=_("destination"))
     def target_link(self, link):
-        target = link.target
-        opts = target._meta
-        try:
-            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[target.pk])
-        except NoReverseMatch:  # a kind of target without an admin page
-            return str(target)
-        return format_html('<a href="{}">{}</a>', url, target)
+        # A link only to what the viewer may open (scope_user: set per request by the mixin).
+        return change_link(getattr(self, "scope_user", None), link.target)
 
 
 def _with_user(request, issue) -> dict:
@@ -294,7 +297,7 @@ class ResidentIssueAdmin(ScopedAdminMixin, StepsAdminMixin, SafeExportAdminMixin
         OverdueFilter,
         "category",
         "channel",
-        "street",
+        scoped_related_filter("street", _("street")),
         "satisfaction",
         "created_at",
     )
@@ -479,10 +482,13 @@ class ResidentIssueAdmin(ScopedAdminMixin, StepsAdminMixin, SafeExportAdminMixin
                 {
                     "issue": issue,
                     "preset_texts": {str(preset.pk): preset.text for preset in presets},
-                    "duplicates": selectors.possible_duplicates(issue)
+                    "duplicates": selectors.possible_duplicates(issue, viewer=request.user)
                     if issue.state in ResidentIssue.OPEN_STATES
                     else [],
-                    "merged_issues": list(issue.merged_issues.all()),
+                    # Only those the viewer may open: another group's issue may have been
+                    # merged into one routed to this liaison's group.
+                    "merged_issues": list(narrow(issue.merged_issues.all(), request.user)),
+                    "merged_into_link": change_link(request.user, issue.merged_into),
                     "timeline": list(selectors.issue_timeline(issue)),
                     "can_see_phone": bool(issue.mobile)
                     and request.user.has_perm(services.PHONE_PERMISSION),

@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import SingleLineCharField
 from members.phones import normalize_mobile
 from members.selectors import groups_visible_to, members_visible_to
 from opinions.models.common import Category as OpinionCategory
@@ -255,7 +256,7 @@ class IssueForm(forms.Form):
         required=False,
         help_text=_("Leave it empty if you are not sure."),
     )
-    place = forms.CharField(
+    place = SingleLineCharField(
         label=_("Where exactly?"),
         max_length=PLACE_MAX_LENGTH,
         help_text=_("For example: the east gate of Building 3, Heping Lane."),
@@ -270,10 +271,10 @@ class IssueForm(forms.Form):
         label=_("Photos (optional)"),
         help_text=_("Up to 3 photos (JPEG, PNG or WebP). Location data is removed."),
     )
-    name = forms.CharField(
+    name = SingleLineCharField(
         label=_("Your name (optional)"), max_length=NAME_MAX_LENGTH, required=False
     )
-    mobile = forms.CharField(
+    mobile = SingleLineCharField(
         label=_("Your mobile phone (optional)"),
         max_length=20,
         required=False,
@@ -361,7 +362,7 @@ class TrackForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
 
-    code = forms.CharField(
+    code = SingleLineCharField(
         label=_("Tracking code"),
         max_length=32,
         widget=forms.TextInput(
@@ -382,7 +383,7 @@ class FeedbackForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
 
-    code = forms.CharField(widget=forms.HiddenInput, max_length=32)
+    code = SingleLineCharField(widget=forms.HiddenInput, max_length=32)
     answer = forms.ChoiceField(
         label=_("Was the problem solved?"),
         choices=ResidentIssue.Satisfaction.choices,
@@ -477,7 +478,7 @@ class ConvertForm(NoteForm):
     kind = forms.ChoiceField(label=_("Turn into"))
     member = forms.ModelChoiceField(label=_("For member"), queryset=None, required=False)
     group = forms.ModelChoiceField(label=_("On behalf of group"), queryset=None, required=False)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = SingleLineCharField(label=_("Title"), max_length=200)
     category = forms.ChoiceField(label=_("Category"), choices=OpinionCategory.choices)
     field_order = ["kind", "member", "group", "title", "category", "note"]
 
@@ -521,7 +522,7 @@ class ReplyForm(forms.Form):
 
 
 class MergeForm(NoteForm):
-    into = forms.CharField(label=_("Merge into the issue with tracking code"), max_length=32)
+    into = SingleLineCharField(label=_("Merge into the issue with tracking code"), max_length=32)
     field_order = ["into", "note"]
 
     def clean_into(self):

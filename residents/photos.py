@@ -1,7 +1,8 @@
 """Photos from the public form: checked by their content, re-encoded without metadata.
 
 Whatever the file claims to be, Pillow must recognise it as a JPEG, PNG or WebP image and decode
-it whole. The stored copy is a fresh encoding of the pixels alone, so EXIF data (the phone's GPS
+it whole, within the memory budget of core/images.py (a photo of more than 24 megapixels is
+refused). The stored copy is a fresh encoding of the pixels alone, so EXIF data (the phone's GPS
 position, its serial number) never reaches the disk.
 """
 
@@ -12,14 +13,21 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ImageOps
+
+from core.images import PictureRefused, decode_bounded
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
-# A 40-megapixel photo is more than any phone takes; beyond it a small file may be a
-# decompression bomb.
-MAX_PIXELS = 40_000_000
 # Stored photos are scaled down to this longest side: enough to see a broken street lamp.
 MAX_SIDE = 2560
+
+
+_REASONS = {
+    PictureRefused.NOT_A_PICTURE: _("it is not a picture."),
+    PictureRefused.WRONG_FORMAT: _("only JPEG, PNG and WebP photos are accepted."),
+    PictureRefused.TOO_MANY_PIXELS: _("the picture has too many pixels."),
+    PictureRefused.DAMAGED: _("the picture is damaged or incomplete."),
+}
 
 
 def _refuse(name: str, reason) -> ValidationError:
@@ -40,19 +48,12 @@ def sanitize_photo(upload) -> ContentFile:
     if upload.size > limit:
         raise _refuse(name, _("it is larger than %(size)s.") % {"size": filesizeformat(limit)})
     try:
-        upload.seek(0)
-        with Image.open(upload) as probe:
-            if probe.format not in ACCEPTED_FORMATS:
-                raise _refuse(name, _("only JPEG, PNG and WebP photos are accepted."))
-            width, height = probe.size
-            if width * height > MAX_PIXELS:
-                raise _refuse(name, _("the picture has too many pixels."))
-            probe.verify()
-        # verify() leaves the image unusable: open it again to decode the pixels.
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image.load()
-            source_format = image.format
+        image = decode_bounded(upload, formats=ACCEPTED_FORMATS, side=MAX_SIDE)
+    except PictureRefused as refused:
+        raise _refuse(name, _REASONS[refused.reason]) from None
+    with image:
+        source_format = image.format
+        try:
             image = ImageOps.exif_transpose(image)
             image.thumbnail((MAX_SIDE, MAX_SIDE))
             output = BytesIO()
@@ -65,10 +66,6 @@ def sanitize_photo(upload) -> ContentFile:
             else:
                 image.convert("RGB").save(output, format="JPEG", quality=85, optimize=True)
                 extension = "jpg"
-    except ValidationError:
-        raise
-    except (UnidentifiedImageError, Image.DecompressionBombError):
-        raise _refuse(name, _("it is not a picture.")) from None
-    except (OSError, SyntaxError, ValueError, EOFError):
-        raise _refuse(name, _("the picture is damaged or incomplete.")) from None
+        except (OSError, SyntaxError, ValueError, EOFError):
+            raise _refuse(name, _REASONS[PictureRefused.DAMAGED]) from None
     return ContentFile(output.getvalue(), name=f"photo.{extension}")

@@ -16,7 +16,14 @@ from members import roles
 from members.selectors import groups_visible_to, members_visible_to
 
 from . import targets
-from .models import TRACKING_CODE_ALPHABET, TRACKING_CODE_LENGTH, IssueLink, ResidentIssue
+from .models import (
+    TRACKING_CODE_ALPHABET,
+    TRACKING_CODE_LENGTH,
+    Community,
+    IssueLink,
+    ResidentIssue,
+    Street,
+)
 
 DUPLICATE_WINDOW_DAYS = 30
 DUPLICATE_LIMIT = 5
@@ -186,13 +193,18 @@ def text_similarity(a: str, b: str) -> float:
 
 
 def possible_duplicates(
-    issue: ResidentIssue, *, limit: int = DUPLICATE_LIMIT
+    issue: ResidentIssue, *, viewer, limit: int = DUPLICATE_LIMIT
 ) -> list[ResidentIssue]:
     """Issues of the same street and category, raised within 30 days of `issue`, whose place
-    and text look alike; the most similar first, each with a `similarity` attribute."""
+    and text look alike; the most similar first, each with a `similarity` attribute.
+
+    Only issues `viewer` may see: an issue in a liaison's scope by routing may share its street
+    with issues of another group, which the liaison must neither read nor merge into.
+    """
     window = timedelta(days=DUPLICATE_WINDOW_DAYS)
     candidates = (
-        ResidentIssue.objects.filter(
+        issues_visible_to(viewer)
+        .filter(
             street_id=issue.street_id,
             category=issue.category,
             created_at__gte=issue.created_at - window,
@@ -229,6 +241,19 @@ def issue_timeline(issue: ResidentIssue) -> QuerySet[TimelineEntry]:
     return TimelineEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(ResidentIssue), object_id=issue.pk
     ).select_related("actor")
+
+
+def streets_visible_to(user) -> QuerySet[Street]:
+    """Office staff see every street; liaison staff the streets their groups work in."""
+    if roles.is_office_staff(user):
+        return Street.objects.all()
+    return Street.objects.filter(group__in=groups_visible_to(user))
+
+
+def communities_visible_to(user) -> QuerySet[Community]:
+    if roles.is_office_staff(user):
+        return Community.objects.all()
+    return Community.objects.filter(street__in=streets_visible_to(user))
 
 
 def issue_links(issue: ResidentIssue) -> list[IssueLink]:

@@ -645,3 +645,37 @@ def test_reminder_log_is_read_only(client, office, own_member):
     assert response.status_code == 403
     reminder.refresh_from_db()
     assert reminder.status == "pending"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\xff\xd8\xff\xe0" + b"<html><script>alert(1)</script></html>", "不是"),
+        ("jpeg+html", "网页代码"),
+        ("forty-megapixels", "像素过多"),
+    ],
+    ids=["jpeg-header-then-html", "whole-jpeg-then-html", "40-MP"],
+)
+def test_activity_photo_must_be_a_whole_picture_of_bounded_size(content, message):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import translation
+    from PIL import Image
+
+    from members.admin import ActivityPhotoForm
+
+    if content == "jpeg+html":
+        buffer = io.BytesIO()
+        Image.new("RGB", (20, 20), "blue").save(buffer, format="JPEG")
+        content = buffer.getvalue() + b"<!DOCTYPE html><script>alert(1)</script>"
+    elif content == "forty-megapixels":
+        buffer = io.BytesIO()
+        Image.new("L", (7300, 5480), 0).save(buffer, format="JPEG")
+        content = buffer.getvalue()
+    upload = SimpleUploadedFile("活动照片.jpg", content, content_type="image/jpeg")
+
+    with translation.override("zh-hans"):
+        form = ActivityPhotoForm(data={"caption": "调研"}, files={"image": upload})
+        assert not form.is_valid()
+        assert message in " ".join(form.errors["image"])

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from opinions import attachments
 from opinions.attachments import validate_attachment, validate_attachment_count
 
-from .files import JPEG, PDF, PNG, office, plain_zip, upload
+from .files import EXE, HTML, JPEG, PDF, PNG, office, pdf_with, picture_of, plain_zip, upload
 
 
 @pytest.mark.parametrize(
@@ -55,3 +55,71 @@ def test_count_limit_counts_what_is_already_attached():
     validate_attachment_count(existing=3, added=2)
     with pytest.raises(ValidationError):
         validate_attachment_count(existing=4, added=2)
+
+
+# --- The hostile corpus: files whose first bytes pass, whose whole container does not ----------
+
+FORTY_MEGAPIXELS = (7300, 5480)
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a macro project's compound file
+
+
+@pytest.fixture(scope="module")
+def huge_jpeg():
+    return picture_of("JPEG", FORTY_MEGAPIXELS)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [
+        ("照片.jpg", JPEG[:4] + HTML, "damaged"),
+        ("照片.jpg", JPEG + HTML, "active_content"),
+        ("截图.png", PNG + b"\n" + HTML, "active_content"),
+        ("截图.png", PNG[:60], "damaged"),
+        ("调研报告.docx", office("docx", {"word/media/setup.exe": EXE}), "active_content"),
+        ("调研报告.docx", office("docx", {"word/media/image1.png": EXE}), "active_content"),
+        ("调研报告.docx", office("docx", {"word/afchunk.html": HTML}), "active_content"),
+        ("调研报告.docx", office("docx", {"word/media/page.xml": HTML}), "active_content"),
+        (
+            "统计表.xlsx",
+            office("xlsx", {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0"}),
+            "active_content",
+        ),
+        (
+            "调研报告.docx",
+            office("docx", defaults='<Default Extension="htm" ContentType="text/html"/>'),
+            "active_content",
+        ),
+        ("说明.pdf", b"%PDF-1.7\n" + HTML, "damaged"),
+        ("说明.pdf", pdf_with("/OpenAction<</S/JavaScript/JS(app.alert(1))>>"), "active_content"),
+        ("说明.pdf", pdf_with("/OpenAction<</S/J#61vaScript/JS(x)>>"), "active_content"),
+        ("说明.pdf", pdf_with("/OpenAction<</S/Launch/F(cmd.exe)>>"), "active_content"),
+        ("说明.pdf", pdf_with("/Names<</EmbeddedFiles<</Names[]>>>>"), "active_content"),
+    ],
+)
+def test_containers_with_hostile_content_are_refused(name, content, code):
+    with pytest.raises(ValidationError) as refused:
+        validate_attachment(upload(name, content))
+    assert refused.value.code == code
+    assert name in refused.value.message
+
+
+def test_a_renamed_web_page_is_not_a_pdf():
+    with pytest.raises(ValidationError) as refused:
+        validate_attachment(upload("说明.pdf", HTML))
+    assert refused.value.code == "bad_type"
+
+
+def test_a_forty_megapixel_photo_is_refused_before_it_is_decoded(huge_jpeg):
+    with pytest.raises(ValidationError) as refused:
+        validate_attachment(upload("高清照片.jpg", huge_jpeg))
+    assert refused.value.code == "too_many_pixels"
+
+
+def test_a_phone_photo_of_twenty_megapixels_is_accepted():
+    assert validate_attachment(upload("现场照片.jpg", picture_of("JPEG", (5472, 3648)))) == "jpg"
+
+
+def test_a_real_pdf_and_a_document_with_a_picture_are_accepted():
+    assert validate_attachment(upload("一页.pdf", pdf_with(""))) == "pdf"
+    document = office("docx", {"word/media/image1.png": PNG})
+    assert validate_attachment(upload("带图.docx", document)) == "docx"

@@ -12,7 +12,7 @@ from .factories import (
     OpinionReportFactory,
     ProposalFactory,
 )
-from .files import PNG, office, pdf, upload
+from .files import EXE, HTML, JPEG, PNG, office, pdf, upload
 
 pytestmark = pytest.mark.django_db
 NEW_REPORT = reverse("opinions:report_create")
@@ -420,3 +420,29 @@ def test_other_members_are_not_told_when_a_report_moves(member, office):
     services.opinion_report_submit(report=report, actor=member.user)
     services.opinion_report_start_review(report=report, actor=office)
     assert not Notification.objects.filter(recipient=bystander.user).exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("现场照片.jpg", JPEG[:4] + HTML),
+        ("调研报告.docx", office("docx", {"word/embeddings/setup.exe": EXE})),
+        ("调研报告.docx", office("docx", {"word/afchunk.htm": HTML})),
+        ("情况说明.pdf", HTML),
+    ],
+    ids=["jpeg-header-then-html", "docx-with-exe", "docx-with-html", "html-renamed-pdf"],
+)
+def test_hostile_attachments_are_refused_in_chinese_and_nothing_is_saved(
+    member_client, name, content
+):
+    data = report_data()
+    data["attachments"] = [upload(name, content), pdf("正常附件.pdf")]
+
+    response = member_client.post(NEW_REPORT, data, HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert response.status_code == 200
+    error = response.context["form"].errors["attachments"][0]
+    assert name in error
+    assert any(word in error for word in ("不能", "无法", "不是", "不接受")), error
+    assert not OpinionReport.objects.exists()
+    assert not Attachment.objects.exists()

@@ -54,7 +54,7 @@ def test_duplicates_are_similar_issues_of_the_same_street_and_category(lamp, str
         description=LAMP,
     )
 
-    found = possible_duplicates(lamp)
+    found = possible_duplicates(lamp, viewer=OfficeStaffFactory())
 
     assert same in found
     assert unrelated not in found
@@ -73,10 +73,30 @@ def test_duplicates_only_within_thirty_days_and_never_merged_ones(lamp, street):
         merged_into=merged_survivor,
     )
 
-    found = possible_duplicates(lamp)
+    found = possible_duplicates(lamp, viewer=OfficeStaffFactory())
 
     assert old not in found and merged not in found
     assert merged_survivor in found
+
+
+def test_liaison_staff_see_as_duplicates_only_issues_of_their_scope(lamp, street):
+    """An issue routed to a liaison's group from another group's street: its look-alikes of
+    that street are another group's issues, neither listed nor offered for merging."""
+    from residents.models import IssueLink
+
+    liaison = LiaisonStaffFactory()
+    own_group = GroupFactory()
+    own_group.liaison_staff.add(liaison)
+    office = OfficeStaffFactory()
+    IssueLink.objects.create(issue=lamp, kind="group", group=own_group, created_by=office)
+    twin = ResidentIssueFactory(street=street, place="和平里3号楼", description=LAMP)
+    routed_twin = ResidentIssueFactory(street=street, place="和平里3号楼", description=LAMP)
+    IssueLink.objects.create(issue=routed_twin, kind="group", group=own_group, created_by=office)
+
+    found = possible_duplicates(lamp, viewer=liaison)
+
+    assert found == [routed_twin]
+    assert twin in possible_duplicates(lamp, viewer=office)
 
 
 def test_text_similarity_fallback_ranks_overlapping_chinese_text_higher():

@@ -464,3 +464,37 @@ def test_home_page_leads_residents_to_the_form_and_tracking(client, db):
 
     assert f'href="{NEW}"' in html
     assert f'href="{TRACK}"' in html
+
+
+def _plain_picture(fmt: str, size: tuple[int, int], name: str) -> SimpleUploadedFile:
+    buffer = BytesIO()
+    Image.new("L", size, 0).save(buffer, format=fmt)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+@pytest.mark.parametrize(
+    "upload",
+    [
+        lambda: _plain_picture("JPEG", (7300, 5480), "forty-megapixels.jpg"),
+        lambda: _plain_picture("PNG", (4000, 4000), "sixteen-megapixel-screenshot.png"),
+    ],
+    ids=["40-MP-jpeg", "16-MP-png"],
+)
+def test_pictures_beyond_the_decoding_budget_are_refused_and_write_nothing(
+    client, street, settings, upload
+):
+    response = client.post(NEW, _data(street, photos=[upload()]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert response.status_code == 200
+    assert "像素过多" in " ".join(response.context["form"].errors["photos"])
+    _assert_nothing_written(settings)
+
+
+def test_a_twenty_megapixel_phone_photo_is_stored_scaled_down(client, street, settings):
+    photo = _plain_picture("JPEG", (5472, 3648), "IMG_0001.jpg")
+
+    response = client.post(NEW, _data(street, photos=[photo]))
+
+    assert response.status_code == 302
+    with Image.open(IssuePhoto.objects.get().image.path) as stored:
+        assert max(stored.size) == 2560
