@@ -351,8 +351,9 @@ class OpinionReportAdmin(
     list_select_related = False
     # No second COUNT(*) of the whole table under a filtered list (it grows with the table).
     show_full_result_count = False
-    search_fields = ("title", "author__name")
-    search_help_text = _("Title or author's name.")
+    # Title and content by words anywhere (trigram indexes on PostgreSQL, core/trigram.py).
+    search_fields = ("title", "content", "author__name")
+    search_help_text = _("Words in the title or content, or the author's name.")
     actions = ("start_review_selected", "close_selected")
     inlines = (AdoptionInline, InstructionInline, AttachmentInline, TimelineInline)
     fieldsets = (
@@ -481,8 +482,9 @@ class ProposalAdmin(
         "evaluation",
     )
     list_select_related = ("session", "proposer", "group", "lead_department")
-    search_fields = ("title", "proposer__name", "group__name")
-    search_help_text = _("Title, proposer's name or group.")
+    # Title and content by words anywhere (trigram indexes on PostgreSQL, core/trigram.py).
+    search_fields = ("title", "content", "proposer__name", "group__name")
+    search_help_text = _("Words in the title or content, the proposer's name or group.")
     actions = ("file_selected", "close_selected")
     inlines = (ReplyInline, AttachmentInline, TimelineInline)
     fieldsets = (
