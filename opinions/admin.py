@@ -52,6 +52,7 @@ from .models import (
     Proposal,
     ProposalReply,
     ReportAdoption,
+    ReportReply,
 )
 from .resources import OpinionReportResource, ProposalResource
 from .workflow import PROPOSAL, REPORT
@@ -85,7 +86,7 @@ REPORT_STEPS = (
     Step(
         "forward",
         "forwarded",
-        _("Forward to a department"),
+        _("Forward to departments"),
         lambda r, actor, data: services.opinion_report_forward(report=r, actor=actor, **data),
         ForwardForm,
         primary=True,
@@ -122,6 +123,7 @@ REPORT_STEPS = (
         _("Record the department's feedback"),
         lambda r, actor, data: services.opinion_report_reply(report=r, actor=actor, **data),
         FeedbackForm,
+        form_kwargs=lambda request, r: {"report": r},
     ),
     Step(
         "close",
@@ -307,6 +309,33 @@ class ReplyInline(ReadOnlyInlineMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("department", "proposal")
 
 
+class ReportReplyInline(ReadOnlyInlineMixin, admin.TabularInline):
+    """Each department's reply, with its reply letter (served by the checking download view)."""
+
+    model = ReportReply
+    fields = ("department", "is_lead", "text", "letter_link", "created_at")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("department", "report")
+            .prefetch_related("attachments")
+        )
+
+    @admin.display(description=_("reply letter"))
+    def letter_link(self, reply):
+        letter = reply.letter
+        if letter is None:
+            return ""
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("opinions:attachment", args=[letter.pk]),
+            letter.display_name,
+        )
+
+
 # --- Opinion reports ---------------------------------------------------------------------------
 
 
@@ -355,7 +384,13 @@ class OpinionReportAdmin(
     search_fields = ("title", "content", "author__name")
     search_help_text = _("Words in the title or content, or the author's name.")
     actions = ("start_review_selected", "close_selected")
-    inlines = (AdoptionInline, InstructionInline, AttachmentInline, TimelineInline)
+    inlines = (
+        AdoptionInline,
+        InstructionInline,
+        ReportReplyInline,
+        AttachmentInline,
+        TimelineInline,
+    )
     fieldsets = (
         (None, {"fields": ("title", "category", "state", "author", "coauthor_names", "group")}),
         (_("Content"), {"fields": ("content",)}),
@@ -365,9 +400,9 @@ class OpinionReportAdmin(
                 "fields": (
                     "submitted_at",
                     "department",
+                    "co_department_names",
                     "forwarded_at",
                     "reply_due",
-                    "feedback",
                     "feedback_at",
                     "decline_reason",
                     "decline_note",
@@ -398,8 +433,8 @@ class OpinionReportAdmin(
         return (
             super()
             .get_export_queryset(request)
-            .select_related("group")
-            .prefetch_related("coauthors")
+            .select_related("group", "department")
+            .prefetch_related("coauthors", "co_departments", "replies__department")
         )
 
     @admin.display(description=_("author"), ordering="author__name")
@@ -409,6 +444,10 @@ class OpinionReportAdmin(
     @admin.display(description=_("department"), ordering="department__name")
     def department_name(self, report):
         return report.department_label
+
+    @admin.display(description=_("co-handling departments"))
+    def co_department_names(self, report):
+        return "、".join(department.name for department in report.co_departments.all())
 
     @admin.display(description=_("co-authors"))
     def coauthor_names(self, report):
