@@ -84,3 +84,13 @@ def test_search_log_is_read_only_in_the_admin(client, office, issues):
 
     assert "138****5678" in page
     assert client.get(reverse("admin:residents_phonesearchlog_add")).status_code == 403
+
+
+def test_liaison_staff_cannot_read_the_search_log(client, office, issues):
+    client.force_login(office)
+    found(client, "13812345678")
+    client.force_login(LiaisonStaffFactory())
+
+    response = client.get(reverse("admin:residents_phonesearchlog_changelist"))
+
+    assert response.status_code == 403
