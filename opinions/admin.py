@@ -51,6 +51,7 @@ from .models import (
     Proposal,
     ProposalReply,
     ReportAdoption,
+    ReportReply,
 )
 from .resources import OpinionReportResource, ProposalResource
 from .workflow import PROPOSAL, REPORT
@@ -85,7 +86,7 @@ REPORT_STEPS = (
     Step(
         "forward",
         "forwarded",
-        _("Forward to a department"),
+        _("Forward to departments"),
         lambda r, actor, data: services.opinion_report_forward(report=r, actor=actor, **data),
         ForwardForm,
         primary=True,
@@ -122,6 +123,7 @@ REPORT_STEPS = (
         _("Record the department's feedback"),
         lambda r, actor, data: services.opinion_report_reply(report=r, actor=actor, **data),
         FeedbackForm,
+        form_kwargs=lambda request, r: {"report": r},
     ),
     Step(
         "close",
@@ -307,6 +309,33 @@ class ReplyInline(ScopedAdminMixin, ReadOnlyInlineMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("department", "proposal")
 
 
+class ReportReplyInline(ReadOnlyInlineMixin, admin.TabularInline):
+    """Each department's reply, with its reply letter (served by the checking download view)."""
+
+    model = ReportReply
+    fields = ("department", "is_lead", "text", "letter_link", "created_at")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("department", "report")
+            .prefetch_related("attachments")
+        )
+
+    @admin.display(description=_("reply letter"))
+    def letter_link(self, reply):
+        letter = reply.letter
+        if letter is None:
+            return ""
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("opinions:attachment", args=[letter.pk]),
+            letter.display_name,
+        )
+
+
 # --- Opinion reports ---------------------------------------------------------------------------
 
 
@@ -344,10 +373,17 @@ class OpinionReportAdmin(
     list_select_related = False
     # No second COUNT(*) of the whole table under a filtered list (it grows with the table).
     show_full_result_count = False
-    search_fields = ("title", "author__name")
-    search_help_text = _("Title or author's name.")
+    # Title and content by words anywhere (trigram indexes on PostgreSQL, core/trigram.py).
+    search_fields = ("title", "content", "author__name")
+    search_help_text = _("Words in the title or content, or the author's name.")
     actions = ("start_review_selected", "close_selected")
-    inlines = (AdoptionInline, InstructionInline, AttachmentInline, TimelineInline)
+    inlines = (
+        AdoptionInline,
+        InstructionInline,
+        ReportReplyInline,
+        AttachmentInline,
+        TimelineInline,
+    )
     fieldsets = (
         (None, {"fields": ("title", "category", "state", "author", "coauthor_names", "group")}),
         (_("Content"), {"fields": ("content",)}),
@@ -357,9 +393,9 @@ class OpinionReportAdmin(
                 "fields": (
                     "submitted_at",
                     "department",
+                    "co_department_names",
                     "forwarded_at",
                     "reply_due",
-                    "feedback",
                     "feedback_at",
                     "decline_reason",
                     "decline_note",
@@ -390,8 +426,8 @@ class OpinionReportAdmin(
         return (
             super()
             .get_export_queryset(request)
-            .select_related("group")
-            .prefetch_related("coauthors")
+            .select_related("group", "department")
+            .prefetch_related("coauthors", "co_departments", "replies__department")
         )
 
     @admin.display(description=_("author"), ordering="author__name")
@@ -401,6 +437,10 @@ class OpinionReportAdmin(
     @admin.display(description=_("department"), ordering="department__name")
     def department_name(self, report):
         return report.department_label
+
+    @admin.display(description=_("co-handling departments"))
+    def co_department_names(self, report):
+        return "、".join(department.name for department in report.co_departments.all())
 
     @admin.display(description=_("co-authors"))
     def coauthor_names(self, report):
@@ -474,8 +514,9 @@ class ProposalAdmin(
         "evaluation",
     )
     list_select_related = ("session", "proposer", "group", "lead_department")
-    search_fields = ("title", "proposer__name", "group__name")
-    search_help_text = _("Title, proposer's name or group.")
+    # Title and content by words anywhere (trigram indexes on PostgreSQL, core/trigram.py).
+    search_fields = ("title", "content", "proposer__name", "group__name")
+    search_help_text = _("Words in the title or content, the proposer's name or group.")
     actions = ("file_selected", "close_selected")
     inlines = (ReplyInline, AttachmentInline, TimelineInline)
     fieldsets = (

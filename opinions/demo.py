@@ -30,6 +30,7 @@ from .services.reports import forward_note
 
 DEPARTMENTS = [
     "区住房和城乡建设局",
+    "城关街道办事处",
     "区教育局",
     "区卫生健康局",
     "区交通运输局",
@@ -53,7 +54,17 @@ DECLINE_REASONS = [
     "建议缺乏可操作性",
 ]
 
-# (title, category, content, where it ends up, department)
+# The seeds' school-gate example: the street office leads, education, housing and the traffic
+# police co-handle, and each of them replies.
+SCHOOL_GATE = ("城关街道办事处", "区教育局", "区住房和城乡建设局", "区公安分局交通警察大队")
+SCHOOL_GATE_REPLIES = {
+    "城关街道办事处": "已牵头召开现场办公会，在校门口组建由交警、教师和家长组成的“护学岗”。",
+    "区教育局": "已指导城关小学错峰放学，安排教师在上下学时段到校门口值守。",
+    "区住房和城乡建设局": "已在校门两侧增设护栏，并施划临时停车泊位。",
+    "区公安分局交通警察大队": "已在上下学时段安排警力疏导交通，增设减速带和警示标志。",
+}
+
+# (title, category, content, where it ends up, department or (lead, *co-handling))
 REPORTS = [
     (
         "关于城关小学门口上下学时段交通拥堵的情况反映",
@@ -61,7 +72,7 @@ REPORTS = [
         "城关小学东门紧邻解放路，每天上下学时段接送车辆乱停乱放，学生过马路存在安全隐患。建议设置"
         "“护学岗”，在校门两侧施划临时停车泊位，并错峰放学。",
         "feedback",
-        "区公安分局交通警察大队",
+        SCHOOL_GATE,
     ),
     (
         "关于老旧小区加装电梯费用分摊难的建议",
@@ -277,7 +288,9 @@ def _bulletin(office: User, today: datetime.date) -> Bulletin:
     )
 
 
-def _walk_report(report, path, *, office, handler, department, reason, bulletin, rng):
+def _walk_report(
+    report, path, *, office, handler, department, reason, bulletin, rng, co_departments=()
+):
     member = report.author.user
     if path == "draft":
         return
@@ -312,16 +325,25 @@ def _walk_report(report, path, *, office, handler, department, reason, bulletin,
             services.opinion_report_close(report=report, actor=office)
         return
     services.opinion_report_forward(
-        report=report, actor=office, department=department, reply_due=due
+        report=report,
+        actor=office,
+        department=department,
+        co_departments=co_departments,
+        reply_due=due,
     )
     if path == "forwarded_overdue":
         _make_overdue(report, "reply_due", forward_note(department, _overdue_day()))
     if path in ("feedback", "closed_feedback"):
-        services.opinion_report_reply(
-            report=report,
-            actor=handler if department.handlers.filter(pk=handler.pk).exists() else office,
-            feedback="经现场核查，已制定整改方案，相关措施将于本月底前落实到位。感谢委员监督。",
-        )
+        for replying in [department, *co_departments]:
+            services.opinion_report_reply(
+                report=report,
+                actor=handler if replying.handlers.filter(pk=handler.pk).exists() else office,
+                department=replying,
+                feedback=SCHOOL_GATE_REPLIES.get(
+                    replying.name,
+                    "经现场核查，已制定整改方案，相关措施将于本月底前落实到位。感谢委员监督。",
+                ),
+            )
     if path == "closed_feedback":
         services.opinion_report_close(report=report, actor=office)
 
@@ -394,6 +416,7 @@ def seed_opinions(ctx) -> None:
         author = demo_member if index % 2 == 0 else rng.choice(others)
         if OpinionReport.objects.filter(title=title).exists():
             continue
+        names = department if isinstance(department, tuple) else (department or DEMO_DEPARTMENT,)
         report = services.opinion_report_create(
             actor=author.user,
             author=author,
@@ -407,7 +430,8 @@ def seed_opinions(ctx) -> None:
             path,
             office=office,
             handler=handler,
-            department=departments[department or DEMO_DEPARTMENT],
+            department=departments[names[0]],
+            co_departments=[departments[name] for name in names[1:]],
             reason=reasons[index % len(reasons)],
             bulletin=bulletin,
             rng=rng,

@@ -7,6 +7,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -233,6 +234,17 @@ class DepartmentReplyForm(forms.Form):
         self.helper = _helper()
 
 
+class ReportReplyForm(DepartmentReplyForm):
+    """A department's reply to a forwarded report, with the formal reply letter (答复函)."""
+
+    letter = forms.FileField(
+        label=_("Reply letter (PDF)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
+        help_text=_("The signed reply letter, if there is one: a PDF of at most 10 MB."),
+    )
+
+
 # --- The admin's step pages ----------------------------------------------------------------
 
 
@@ -273,7 +285,14 @@ class AdoptForm(_StepForm):
 
 class ForwardForm(_StepForm):
     department = forms.ModelChoiceField(
-        label=_("Handling department"), queryset=Department.objects.all()
+        label=_("Lead department"), queryset=Department.objects.all()
+    )
+    co_departments = forms.ModelMultipleChoiceField(
+        label=_("Co-handling departments"),
+        queryset=Department.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Each of them replies too; the report is answered once all have replied."),
     )
     reply_due = forms.DateField(
         label=_("Reply due by"), widget=forms.DateInput(attrs={"type": "date"})
@@ -313,12 +332,23 @@ class InstructionForm(_StepForm):
 
 
 class FeedbackForm(_StepForm):
+    department = forms.ModelChoiceField(label=_("From department"), queryset=Department.objects)
     feedback = forms.CharField(
         label=_("Department's feedback"),
         max_length=MAX_CONTENT_CHARS,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("For feedback that arrived on paper or by email."),
     )
+
+    def __init__(self, *args, report=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if report is not None:
+            # The departments on the report that have not replied yet.
+            replied = report.replies.values("department_id")
+            on_report = Q(pk=report.department_id) | Q(cohandled_reports=report)
+            self.fields["department"].queryset = (
+                Department.objects.filter(on_report).exclude(pk__in=replied).distinct()
+            )
 
 
 class NotFileForm(_StepForm):

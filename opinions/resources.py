@@ -30,10 +30,11 @@ class OpinionReportResource(SafeExportResource):
     group = fields.Field(column_name=_("on behalf of group"))
     submitted = fields.Field(column_name=_("submitted at"))
     adopted = fields.Field(column_name=_("adopted at level"))
-    department = fields.Field(column_name=_("handling department"))
+    department = fields.Field(column_name=_("lead handling department"))
+    co_departments = fields.Field(column_name=_("co-handling departments"))
     reply_due = fields.Field(column_name=_("reply due"))
     overdue = fields.Field(column_name=_("overdue"))
-    feedback = fields.Field(attribute="feedback", column_name=_("department's feedback"))
+    feedback = fields.Field(column_name=_("departments' replies"))
 
     class Meta:
         model = OpinionReport
@@ -47,6 +48,7 @@ class OpinionReportResource(SafeExportResource):
             "submitted",
             "adopted",
             "department",
+            "co_departments",
             "reply_due",
             "overdue",
             "feedback",
@@ -77,6 +79,14 @@ class OpinionReportResource(SafeExportResource):
 
     def dehydrate_department(self, report):
         return report.department.name if report.department_id else ""
+
+    def dehydrate_co_departments(self, report):
+        return "、".join(d.name for d in report.co_departments.all())
+
+    def dehydrate_feedback(self, report):
+        return "\n\n".join(
+            f"{reply.department.name}: {reply.text}" for reply in report.replies.all()
+        )
 
     def dehydrate_reply_due(self, report):
         return _date(report.reply_due)

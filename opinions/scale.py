@@ -56,7 +56,6 @@ def scale(context: ScaleContext) -> None:
                 at + timedelta(days=3) if forwarded else None,
                 (at + timedelta(days=33)).date() if forwarded else None,
                 "",
-                "",
             )
 
     copy_rows(
@@ -72,7 +71,6 @@ def scale(context: ScaleContext) -> None:
             "department_id",
             "forwarded_at",
             "reply_due",
-            "feedback",
             "decline_note",
         ],
         report_rows(),

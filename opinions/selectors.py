@@ -1,16 +1,34 @@
 """Read queries for reports and proposals: who may see what, and what each page shows."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from django.db.models import (
+    Case,
+    Exists,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 
 from core.models import Notification, TimelineEntry
 from members import roles
 from members.models import Group, Member, User
 from members.selectors import groups_visible_to, members_visible_to
 
-from .models import Attachment, Department, OpinionReport, Proposal, ReportAdoption
+from .models import (
+    Attachment,
+    Department,
+    OpinionReport,
+    Proposal,
+    ReportAdoption,
+    ReportReply,
+)
 
 ReportCoauthor = OpinionReport.coauthors.through
+ReportCoDepartment = OpinionReport.co_departments.through
 ProposalCosigner = Proposal.cosigners.through
 ProposalCoDepartment = Proposal.co_departments.through
 
@@ -156,7 +174,26 @@ def departments_of(user) -> QuerySet[Department]:
 
 
 def department_reports(user) -> QuerySet[OpinionReport]:
-    return OpinionReport.objects.filter(department__in=departments_of(user).values("pk"))
+    """Reports forwarded to one of the user's departments, as lead or co-handling one."""
+    mine = departments_of(user).values("pk")
+    co = ReportCoDepartment.objects.filter(department__in=mine).values("opinionreport_id")
+    return OpinionReport.objects.filter(Q(department__in=mine) | Q(pk__in=co))
+
+
+def report_departments(report: OpinionReport) -> list[Department]:
+    """The lead department first, then the co-handling ones by name."""
+    co = list(report.co_departments.all())
+    lead = [report.department] if report.department_id else []
+    return lead + sorted((d for d in co if d.pk != report.department_id), key=lambda d: d.name)
+
+
+def report_replies(report: OpinionReport) -> QuerySet[ReportReply]:
+    """Each department's reply, the lead's first, with the department and the reply letter."""
+    return (
+        ReportReply.objects.filter(report=report)
+        .select_related("department")
+        .prefetch_related("attachments")
+    )
 
 
 def department_proposals(user) -> QuerySet[Proposal]:
@@ -170,7 +207,14 @@ def department_proposals(user) -> QuerySet[Proposal]:
 def department_inbox(user) -> tuple[list[OpinionReport], list[Proposal]]:
     """The department's reports and proposals, those still waiting for its reply first, by
     deadline; two queries whatever the number of rows."""
-    report_waiting = Case(When(state=OpinionReport.State.FORWARDED, then=0), default=1)
+    # Waiting for this user's department: forwarded and not yet replied by it (another
+    # department on the same report may have replied already).
+    replied = ReportReply.objects.filter(
+        report=OuterRef("pk"), department__in=departments_of(user).values("pk")
+    )
+    report_waiting = Case(
+        When(Q(state=OpinionReport.State.FORWARDED) & ~Exists(replied), then=0), default=1
+    )
     reports = (
         department_reports(user)
         .select_related("department", "author")
@@ -215,6 +259,13 @@ def report_detail(report_qs: QuerySet[OpinionReport], pk: int) -> OpinionReport:
         report_qs.select_related("author", "group", "department", "decline_reason")
         .prefetch_related(
             "coauthors",
+            "co_departments",
+            Prefetch(
+                "replies",
+                queryset=ReportReply.objects.select_related("department").prefetch_related(
+                    "attachments"
+                ),
+            ),
             Prefetch("adoptions", queryset=ReportAdoption.objects.select_related("bulletin")),
             "instructions",
         )
@@ -235,6 +286,12 @@ def attachment_viewable_by(user, attachment: Attachment) -> bool:
     forwarded or assigned to."""
     model = attachment.content_type.model_class()
     pk = attachment.object_id
+    if model is ReportReply:
+        # A reply letter: whoever may see the report it answers.
+        model = OpinionReport
+        pk = ReportReply.objects.filter(pk=pk).values_list("report_id", flat=True).first()
+        if pk is None:
+            return False
     if model is OpinionReport:
         member = member_of(user)
         return (

@@ -27,6 +27,7 @@ from .forms import (
     EvaluationForm,
     ProposalForm,
     ReportForm,
+    ReportReplyForm,
 )
 from .models import Attachment, OpinionReport, Proposal
 from .workflow import PROPOSAL, REPORT
@@ -421,14 +422,26 @@ def department_home(request: HttpRequest) -> HttpResponse:
 
 @handler_required
 def department_report(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(
-        selectors.department_reports(request.user).select_related("author", "department"), pk=pk
-    )
-    form = DepartmentReplyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    """A report forwarded to one of the user's departments (lead or co-handling): the content,
+    every department's reply, and this department's reply form until it has replied."""
+    try:
+        report = selectors.report_detail(selectors.department_reports(request.user), pk)
+    except OpinionReport.DoesNotExist:
+        raise Http404 from None
+    mine = set(selectors.departments_of(request.user).values_list("pk", flat=True))
+    replied = {reply.department_id for reply in report.replies.all()}
+    on_report = selectors.report_departments(report)
+    my_department = next((d for d in on_report if d.pk in mine and d.pk not in replied), None)
+    may_reply = my_department is not None and REPORT.allows("replied", report)
+    form = ReportReplyForm(request.POST or None, request.FILES or None) if may_reply else None
+    if form is not None and request.method == "POST" and form.is_valid():
         try:
             services.opinion_report_reply(
-                report=report, actor=request.user, feedback=form.cleaned_data["text"]
+                report=report,
+                actor=request.user,
+                department=my_department,
+                feedback=form.cleaned_data["text"],
+                letter=form.cleaned_data["letter"],
             )
         except ValidationError as error:
             apply_service_error(form, error)
@@ -443,7 +456,8 @@ def department_report(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "report": report,
             "attachments": selectors.attachments_of(report),
-            "form": form if REPORT.allows("replied", report) else None,
+            "my_department": my_department or next((d for d in on_report if d.pk in mine), None),
+            "form": form,
             "today": timezone.localdate(),
         },
     )

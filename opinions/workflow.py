@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.workflow import Edge, Guard, Workflow, register
 
 from . import selectors
-from .models import CommitteeSession, Department, OpinionReport, Proposal
+from .models import CommitteeSession, Department, OpinionReport, Proposal, ReportReply
 
 ReportState = OpinionReport.State
 ProposalState = Proposal.State
@@ -32,6 +32,26 @@ def handles_department(actor, department_id: int | None) -> bool:
     )
 
 
+def report_department_ids(report: OpinionReport) -> set[int]:
+    """The lead and co-handling departments the report was forwarded to."""
+    ids = set(
+        OpinionReport.co_departments.through.objects.filter(opinionreport=report).values_list(
+            "department_id", flat=True
+        )
+    )
+    if report.department_id is not None:
+        ids.add(report.department_id)
+    return ids
+
+
+def handles_report(actor, report: OpinionReport) -> bool:
+    """A handler of one of the departments the report was forwarded to."""
+    ids = report_department_ids(report)
+    return bool(ids) and (
+        Department.handlers.through.objects.filter(department_id__in=ids, user_id=actor.pk).exists()
+    )
+
+
 def is_author(actor, report: OpinionReport) -> bool:
     member = selectors.member_of(actor)
     return member is not None and report.author_id == member.pk
@@ -42,6 +62,15 @@ def is_owner(actor, proposal: Proposal) -> bool:
 
 
 # --- Opinion reports --------------------------------------------------------------------------
+
+ALL_DEPARTMENTS_REPLIED = Guard(
+    "all_departments_replied",
+    lambda report: (
+        report_department_ids(report)
+        <= set(ReportReply.objects.filter(report=report).values_list("department_id", flat=True))
+    ),
+    _("Not every handling department has replied yet."),
+)
 
 REPORT = register(
     Workflow(
@@ -117,14 +146,26 @@ REPORT = register(
                 ),
                 may_act=reviewer,
             ),
+            # Each department on the report replies once; the state stays "forwarded" until
+            # every one of them has (the service then takes "all_replied" in the same
+            # transaction). Lead and co-handling departments were each asked for their part of
+            # the answer (the school gate needed the street office, education, housing and the
+            # traffic police), so the report is answered only when all parts are in, and the
+            # overdue list keeps chasing a department that has not replied.
             Edge(
                 "replied",
                 _("department replied"),
                 (ReportState.FORWARDED,),
+                may_act=lambda actor, r: handles_report(actor, r) or reviewer(actor, r),
+                public=True,
+            ),
+            Edge(
+                "all_replied",
+                _("every handling department replied"),
+                (ReportState.FORWARDED,),
                 ReportState.FEEDBACK,
-                may_act=lambda actor, r: (
-                    handles_department(actor, r.department_id) or reviewer(actor, r)
-                ),
+                may_act=lambda actor, r: handles_report(actor, r) or reviewer(actor, r),
+                guards=(ALL_DEPARTMENTS_REPLIED,),
                 public=True,
             ),
             Edge(

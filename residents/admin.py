@@ -28,6 +28,7 @@ from core.admin_scoping import (
 from core.admin_steps import Step, StepsAdminMixin
 from core.exports import SafeExportAdminMixin
 from core.workflow import TransitionRefused
+from members.phones import normalize_mobile
 from opinions.models import Category as OpinionCategory
 
 from . import selectors, services
@@ -44,6 +45,7 @@ from .models import (
     Community,
     IssueLink,
     IssuePhoto,
+    PhoneSearchLog,
     PhoneViewLog,
     PresetReply,
     ResidentIssue,
@@ -125,6 +127,26 @@ class PhoneViewLogAdmin(admin.ModelAdmin):
     list_filter = ("viewed_at",)
     search_fields = ("issue__tracking_code", "viewer__username")
     date_hierarchy = "viewed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PhoneSearchLog)
+class PhoneSearchLogAdmin(admin.ModelAdmin):
+    """Who looked for issues by a phone number: written by the service, only read here."""
+
+    list_display = ("searched_at", "searcher", "masked_mobile")
+    list_select_related = ("searcher",)
+    list_filter = ("searched_at",)
+    search_fields = ("searcher__username",)
+    date_hierarchy = "searched_at"
 
     def has_add_permission(self, request):
         return False
@@ -304,7 +326,11 @@ class ResidentIssueAdmin(ScopedAdminMixin, StepsAdminMixin, SafeExportAdminMixin
     list_select_related = ("street", "community")
     # No second COUNT(*) of the whole table under a filtered list (it grows with the table).
     show_full_result_count = False
-    search_fields = ("tracking_code", "place", "description")
+    search_fields = ("tracking_code", "name", "place", "description")
+    search_help_text = _(
+        "Tracking code, the resident's name or whole mobile number (each search by number is "
+        "logged), place or what happened."
+    )
     # No date_hierarchy: its year links are a DISTINCT over the whole table on every page, which
     # grows with the district's issues; the "created at" filter gives the date ranges instead.
     ordering = ("-created_at", "-pk")
@@ -374,6 +400,18 @@ class ResidentIssueAdmin(ScopedAdminMixin, StepsAdminMixin, SafeExportAdminMixin
     @admin.display(description=_("mobile phone"))
     def masked_phone(self, issue):
         return issue.masked_mobile or "—"
+
+    def get_search_results(self, request, queryset, search_term):
+        """Words as usual; a whole mobile number however typed ("138 1234 5678", full-width
+        digits, +86) finds the issues left with that number, and the search is logged. The
+        queryset is already narrowed to what the viewer may see (ScopedAdminMixin)."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        try:
+            mobile = normalize_mobile(search_term)
+        except ValidationError:
+            return results, may_have_duplicates
+        services.issue_phone_search_log(actor=request.user, mobile=mobile)
+        return results | queryset.filter(mobile=mobile), may_have_duplicates
 
     # --- The steps -----------------------------------------------------------------------
 

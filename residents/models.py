@@ -191,6 +191,8 @@ class ResidentIssue(models.Model):
         indexes = [
             models.Index(fields=["street", "category", "created_at"]),
             models.Index(fields=["state", "due_at"]),
+            # Staff find a resident who phones in by the whole number (admin search).
+            models.Index(fields=["mobile"], name="resident_issue_mobile_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -372,3 +374,26 @@ class PhoneViewLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.viewer} → {self.issue}"
+
+
+class PhoneSearchLog(models.Model):
+    """Who looked for resident issues by a phone number, which number (masked) and when: a
+    search by number ties a person to their issues as a look at the number does (PIPL access
+    log, beside PhoneViewLog)."""
+
+    searcher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("searched by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    masked_mobile = models.CharField(_("number searched (masked)"), max_length=20)
+    searched_at = models.DateTimeField(_("searched at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-searched_at", "-pk"]
+        verbose_name = _("phone number search")
+        verbose_name_plural = _("phone number searches")
+
+    def __str__(self) -> str:
+        return f"{self.searcher} → {self.masked_mobile}"

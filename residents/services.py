@@ -25,7 +25,7 @@ from core.notifications import notify
 from core.privacy import erase_personal_text
 from core.workflow import TransitionRefused, refuse_unless, run_edge, timeline_add
 from members.models import Group, Member, User
-from members.phones import normalize_mobile
+from members.phones import mask_mobile, normalize_mobile
 from members.selectors import groups_visible_to, members_visible_to
 
 from . import selectors
@@ -37,6 +37,7 @@ from .models import (
     Community,
     IssueLink,
     IssuePhoto,
+    PhoneSearchLog,
     PhoneViewLog,
     ResidentIssue,
     Street,
@@ -431,6 +432,12 @@ def issue_phone_reveal(*, issue: ResidentIssue, actor: User) -> str:
     with transaction.atomic():
         PhoneViewLog.objects.create(issue=issue, viewer=actor)
         return ResidentIssue.objects.values_list("mobile", flat=True).get(pk=issue.pk)
+
+
+def issue_phone_search_log(*, actor: User, mobile: str) -> PhoneSearchLog:
+    """Record that `actor` looked for issues by the phone number `mobile` (kept masked): a
+    search by number is logged as a look at a number is, whoever searched."""
+    return PhoneSearchLog.objects.create(searcher=actor, masked_mobile=mask_mobile(mobile))
 
 
 def personal_data_erase_expired(*, now=None, batch_size: int = 200) -> int:

@@ -8,6 +8,7 @@ from .reports import (
     LeaderInstruction,
     OpinionReport,
     ReportAdoption,
+    ReportReply,
 )
 
 __all__ = [
@@ -23,4 +24,5 @@ __all__ = [
     "Proposal",
     "ProposalReply",
     "ReportAdoption",
+    "ReportReply",
 ]

@@ -110,18 +110,25 @@ class OpinionReport(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # The lead department (牵头单位); the co-handling ones (协办单位) each reply too. The report
+    # has its feedback once every one of them replied (opinions/workflow.py, "all_replied").
     department = models.ForeignKey(
         Department,
-        verbose_name=_("handling department"),
+        verbose_name=_("lead handling department"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="opinion_reports",
     )
+    co_departments = models.ManyToManyField(
+        Department,
+        verbose_name=_("co-handling departments"),
+        blank=True,
+        related_name="cohandled_reports",
+    )
     forwarded_at = models.DateTimeField(_("forwarded at"), null=True, blank=True)
     reply_due = models.DateField(_("reply due"), null=True, blank=True)
-    feedback = models.TextField(_("department's feedback"), blank=True)
-    feedback_at = models.DateTimeField(_("feedback received at"), null=True, blank=True)
+    feedback_at = models.DateTimeField(_("every department replied at"), null=True, blank=True)
     decline_reason = models.ForeignKey(
         DeclineReason,
         verbose_name=_("reason for not adopting"),
@@ -164,6 +171,51 @@ class OpinionReport(models.Model):
             and self.reply_due is not None
             and self.reply_due < (today or timezone.localdate())
         )
+
+
+class ReportReply(models.Model):
+    """反馈: one handling department's reply to a forwarded report, with the formal reply letter
+    (答复函, a PDF) as its attachment when the department gives one. One per department."""
+
+    report = models.ForeignKey(
+        OpinionReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="replies"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    is_lead = models.BooleanField(_("lead department's reply"), default=False)
+    text = models.TextField(_("reply"))
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("replied at"), auto_now_add=True)
+
+    # The reply letter: an attachment whose subject is this reply, so it is served only to
+    # those who may see the report (opinions.selectors.attachment_viewable_by).
+    attachments = GenericRelation(Attachment)
+
+    class Meta:
+        # The lead's reply first, then the co-handlers' in the order they came.
+        ordering = ["-is_lead", "created_at", "pk"]
+        verbose_name = _("department's reply")
+        verbose_name_plural = _("departments' replies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "department"], name="report_reply_once_per_department"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} · {self.report}"
+
+    @property
+    def letter(self) -> Attachment | None:
+        """The reply letter (use with `attachments` prefetched)."""
+        return next(iter(self.attachments.all()), None)
 
 
 class AdoptionLevel(models.IntegerChoices):

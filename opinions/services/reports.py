@@ -2,7 +2,8 @@
 opinions/workflow.py (core.workflow.run_edge).
 
 Steps: create → (edit draft) → submit → start review → [edit with consent] → adopt (may climb)
-/ forward to a department / decline → [leader's instruction] → department's feedback → close.
+/ forward to a lead department and co-handling ones / decline → [leader's instruction] → each
+department's reply (feedback received once all replied) → close.
 """
 
 from collections.abc import Iterable, Sequence
@@ -23,8 +24,10 @@ from members import roles
 from members.models import Group, Member
 
 from .. import selectors
+from ..attachments import validate_attachment
 from ..models import (
     AdoptionLevel,
+    Attachment,
     Bulletin,
     Category,
     DeclineReason,
@@ -32,8 +35,15 @@ from ..models import (
     LeaderInstruction,
     OpinionReport,
     ReportAdoption,
+    ReportReply,
 )
-from ..workflow import REPORT, is_author
+from ..workflow import (
+    ALL_DEPARTMENTS_REPLIED,
+    REPORT,
+    handles_department,
+    is_author,
+    report_department_ids,
+)
 from .common import (
     attachments_add,
     attachments_remove,
@@ -322,7 +332,17 @@ def opinion_report_adopt(
 
 
 @in_site_language
-def forward_note(department: Department, reply_due: date) -> str:
+def forward_note(
+    department: Department, reply_due: date, co_departments: Sequence[Department] = ()
+) -> str:
+    if co_departments:
+        return _(
+            "Forwarded to %(department)s (lead) with %(co)s (co-handling); reply due by %(date)s"
+        ) % {
+            "department": department.name,
+            "co": "、".join(co.name for co in co_departments),
+            "date": date_format(reply_due, "DATE_FORMAT"),
+        }
     return _("Forwarded to %(department)s; reply due by %(date)s") % {
         "department": department.name,
         "date": date_format(reply_due, "DATE_FORMAT"),
@@ -330,21 +350,33 @@ def forward_note(department: Department, reply_due: date) -> str:
 
 
 def opinion_report_forward(
-    *, report: OpinionReport, actor, department: Department, reply_due: date
+    *,
+    report: OpinionReport,
+    actor,
+    department: Department,
+    reply_due: date,
+    co_departments: Iterable[Department] = (),
 ) -> OpinionReport:
-    """转办: forward the report to a handling department, which must reply by `reply_due`."""
+    """转办: forward the report to a lead handling department and any number of co-handling
+    departments at once; each must reply by `reply_due` (the lead named among the co-handlers
+    counts once, as the lead)."""
     check_deadline(reply_due, field="reply_due")
+    if department is None:
+        raise ValidationError({"department": _("Choose the lead department.")})
+    co_list = [co for co in dict.fromkeys(co_departments) if co.pk != department.pk]
 
     def after(locked: OpinionReport) -> None:
+        locked.co_departments.set(co_list)
+        names = "、".join(d.name for d in [department, *co_list])
         _tell_members(
             locked,
             lambda: (
                 _("Your opinion report “%(title)s” was forwarded to %(department)s")
-                % {"title": short(locked.title), "department": department.name}
+                % {"title": short(locked.title), "department": names}
             ),
         )
         notify_in_site_language(
-            recipients=department_users([department]),
+            recipients=department_users([department, *co_list]),
             title=lambda: (
                 _("An opinion report was forwarded to you: “%(title)s”")
                 % {"title": short(locked.title)}
@@ -361,7 +393,7 @@ def opinion_report_forward(
         subject=report,
         actor=actor,
         updates={"department": department, "reply_due": reply_due, "forwarded_at": timezone.now()},
-        note=forward_note(department, reply_due),
+        note=forward_note(department, reply_due, co_list),
         actor_label=office_label(),
         after=after,
     )
@@ -417,9 +449,10 @@ def opinion_report_record_instruction(
             ),
             f"{leader}: {text}",
         )
-        if locked.department_id:
+        departments = list(selectors.report_departments(locked))
+        if departments:
             notify_in_site_language(
-                recipients=department_users([locked.department]),
+                recipients=department_users(departments),
                 title=lambda: (
                     _("A leader's instruction on “%(title)s”") % {"title": short(locked.title)}
                 ),
@@ -441,31 +474,102 @@ def opinion_report_record_instruction(
 # --- The department's feedback and the end ------------------------------------------------
 
 
-def opinion_report_reply(*, report: OpinionReport, actor, feedback: str) -> OpinionReport:
-    """反馈: the department's feedback on a forwarded report, by one of its handlers (or by
-    staff who received it on paper). Refused once the report was answered or closed."""
+def _replying_department(report: OpinionReport, actor, department: Department | None):
+    """The department a reply is from: the one named, else the actor's own department on the
+    report (the lead first), else the lead (staff entering a reply that came on paper)."""
+    if department is not None:
+        return department
+    on_report = selectors.report_departments(report)
+    mine = set(selectors.departments_of(actor).values_list("pk", flat=True))
+    return next((d for d in on_report if d.pk in mine), None) or report.department
+
+
+def check_reply_letter(letter) -> None:
+    """The reply letter (答复函) is a PDF: the attachment check by content, then its kind."""
+    if letter is None:
+        return
+    try:
+        kind = validate_attachment(letter)
+    except ValidationError as error:
+        raise ValidationError({"letter": error.messages}) from None
+    if kind != Attachment.Kind.PDF:
+        raise ValidationError({"letter": _("The reply letter must be a PDF file.")})
+
+
+def opinion_report_reply(
+    *,
+    report: OpinionReport,
+    actor,
+    feedback: str,
+    department: Department | None = None,
+    letter=None,
+) -> OpinionReport:
+    """反馈: one department's reply to a forwarded report, by one of its handlers (or by staff
+    who received it on paper), with the reply letter (答复函, a PDF) if given. Each department
+    on the report replies once; when the last of them has, the report moves to "feedback
+    received" ("all_replied", in the same transaction). Refused for a department not on the
+    report, a second reply from the same department, and once the report left "forwarded"."""
     feedback = check_required("feedback", feedback)
+    check_reply_letter(letter)
+    # Which department replies is read from the locked row (the caller's copy may predate
+    # the forwarding), by the first check that runs on it.
+    chosen: dict[str, Department | None] = {}
+
+    def may_act(locked: OpinionReport) -> bool:
+        chosen["department"] = replying = _replying_department(locked, actor, department)
+        if replying is None or replying.pk not in report_department_ids(locked):
+            return False
+        return handles_department(actor, replying.pk) or selectors.may_review(actor, locked)
+
+    def note(locked: OpinionReport) -> str:
+        replying = chosen["department"]
+        if ReportReply.objects.filter(report=locked, department=replying).exists():
+            raise TransitionRefused(
+                _("%(department)s has already replied to this report.")
+                % {"department": replying.name}
+            )
+        return feedback
 
     def after(locked: OpinionReport) -> None:
+        replying = chosen["department"]
+        reply = ReportReply.objects.create(
+            report=locked,
+            department=replying,
+            is_lead=replying.pk == locked.department_id,
+            text=feedback,
+            replied_by=actor if getattr(actor, "pk", None) else None,
+        )
+        if letter is not None:
+            attachments_add(subject=reply, files=[letter], actor=actor)
         _tell_members(
             locked,
             lambda: (
                 _("%(department)s replied to your opinion report “%(title)s”")
-                % {"department": locked.department.name, "title": short(locked.title)}
+                % {"department": replying.name, "title": short(locked.title)}
             ),
             feedback,
         )
+        if ALL_DEPARTMENTS_REPLIED.check(locked):
+            run_edge(
+                REPORT,
+                "all_replied",
+                subject=locked,
+                actor=actor,
+                updates={"feedback_at": timezone.now()},
+                actor_label=replying.name,
+            )
 
-    return run_edge(
+    run_edge(
         REPORT,
         "replied",
         subject=report,
         actor=actor,
-        updates={"feedback": feedback, "feedback_at": timezone.now()},
-        note=feedback,
-        actor_label=lambda r: r.department.name,
+        may_act=may_act,
+        note=note,
+        actor_label=lambda locked: chosen["department"].name,
         after=after,
     )
+    return OpinionReport.objects.get(pk=report.pk)
 
 
 def opinion_report_close(*, report: OpinionReport, actor) -> OpinionReport:

@@ -76,14 +76,13 @@ def test_department_replies_and_the_member_is_told(handler_client, department):
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.state == OpinionReport.State.FEEDBACK
-    assert report.feedback == "已组织现场踏勘，本月底前完成整改。"
+    assert [r.text for r in report.replies.all()] == ["已组织现场踏勘，本月底前完成整改。"]
     assert Notification.objects.filter(recipient=report.author.user).exists()
     # The reply form is gone once answered; a second POST changes nothing.
     page = handler_client.get(url)
     assert page.context["form"] is None
     handler_client.post(url, {"text": "第二次"})
-    report.refresh_from_db()
-    assert report.feedback == "已组织现场踏勘，本月底前完成整改。"
+    assert [r.text for r in report.replies.all()] == ["已组织现场踏勘，本月底前完成整改。"]
 
 
 def test_empty_reply_is_refused_with_a_message(handler_client, department):

@@ -159,7 +159,7 @@ def test_whole_path_adopt_climb_forward_reply_close(member, office, department, 
     services.opinion_report_close(report=report, actor=office)
     report.refresh_from_db()
     assert report.state == State.CLOSED
-    assert report.feedback == "已在校门口设置护学岗。"
+    assert [r.text for r in report.replies.all()] == ["已在校门口设置护学岗。"]
     assert actions(report) == [
         "created",
         "submitted",
@@ -168,6 +168,7 @@ def test_whole_path_adopt_climb_forward_reply_close(member, office, department, 
         "forwarded",
         "adopted",
         "replied",
+        "all_replied",
         "closed",
     ]
     public = list(selectors.public_timeline(report))
@@ -177,6 +178,7 @@ def test_whole_path_adopt_climb_forward_reply_close(member, office, department, 
         "forwarded",
         "adopted",
         "replied",
+        "all_replied",
         "closed",
     ]
     assert public[4].note == "已在校门口设置护学岗。"
@@ -312,7 +314,7 @@ def test_reply_refused_for_another_departments_handler(member, office, departmen
         services.opinion_report_reply(report=report, actor=stranger, feedback="不是我们的")
     report.refresh_from_db()
     assert report.state == State.FORWARDED
-    assert report.feedback == ""
+    assert not report.replies.exists()
 
 
 def test_reply_after_closing_is_refused(member, office, department, handler):
@@ -329,7 +331,7 @@ def test_reply_after_closing_is_refused(member, office, department, handler):
         services.opinion_report_reply(report=report, actor=handler, feedback="补充答复")
     assert "closed" in refused.value.message
     report.refresh_from_db()
-    assert report.feedback == "第一次答复"
+    assert [r.text for r in report.replies.all()] == ["第一次答复"]
     assert actions(report).count("replied") == 1
 
 
