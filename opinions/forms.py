@@ -24,6 +24,7 @@ from .attachments import (
     validate_attachment,
     validate_attachment_count,
 )
+from .drafts import DraftKind
 from .models import (
     AdoptionLevel,
     Bulletin,
@@ -76,10 +77,9 @@ ATTACHMENT_HELP = _(
 ) % {"count": MAX_ATTACHMENTS, "size": MAX_ATTACHMENT_BYTES // (1024 * 1024)}
 
 
-class _WrittenItemForm(forms.Form):
-    """What a report and a proposal share: text, category, group, people, attachments."""
-
-    people_field = ""
+class DraftForm(forms.Form):
+    """A draft of any kind (opinions/drafts.py): text, category, group, the members writing or
+    signing it with the owner (the kind's people field), attachments."""
 
     title = SingleLineCharField(label=_("Title"), max_length=MAX_TITLE_CHARS)
     category = forms.ChoiceField(
@@ -91,12 +91,7 @@ class _WrittenItemForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("The situation, its causes and your suggestions."),
     )
-    group = forms.ModelChoiceField(
-        label=_("On behalf of a group"),
-        queryset=None,
-        required=False,
-        empty_label=_("No, in my own name"),
-    )
+    group = forms.ModelChoiceField(label="", queryset=None, required=False)
     attachments = MultipleFileField(label=_("Attachments"), help_text=ATTACHMENT_HELP)
     remove_attachments = forms.ModelMultipleChoiceField(
         label=_("Remove these attachments"),
@@ -105,12 +100,21 @@ class _WrittenItemForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, member: Member, subject=None, **kwargs):
+    def __init__(self, *args, kind: DraftKind, member: Member, subject=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = member_groups(member)
-        self.fields[self.people_field].queryset = (
-            Member.objects.active().exclude(pk=member.pk).select_related("sector")
+        self.kind = kind
+        group = self.fields["group"]
+        group.queryset = member_groups(member)
+        group.label = kind.group_label
+        group.empty_label = kind.group_empty_label
+        # The people field sits with the group, before the attachments, as on paper forms.
+        self.fields[kind.people_field] = MemberChoiceField(
+            label=kind.people_label,
+            queryset=Member.objects.active().exclude(pk=member.pk).select_related("sector"),
+            required=False,
+            help_text=kind.people_help,
         )
+        self.order_fields(["title", "category", "content", "group", kind.people_field])
         self.existing_attachments = (
             list(selectors.attachments_of(subject)) if subject is not None else []
         )
@@ -124,7 +128,7 @@ class _WrittenItemForm(forms.Form):
             Field("content"),
             "group",
             Div(
-                self.people_field,
+                kind.people_field,
                 css_class="border rounded px-3 pt-2 mb-3 overflow-auto people-picker",
                 # Read by static/js/people-picker.js, which adds the search box.
                 data_people_picker="1",
@@ -160,44 +164,18 @@ class _WrittenItemForm(forms.Form):
             self.add_error("attachments", error)
         return cleaned
 
-    def item_fields(self) -> dict:
+    def draft_fields(self) -> dict:
+        """The keyword arguments of `draft_save` (the draft's owner and the draft aside)."""
         data = self.cleaned_data
         return {
             "title": data["title"],
             "content": data["content"],
             "category": data["category"],
             "group": data["group"],
-            self.people_field: list(data[self.people_field]),
+            "people": list(data[self.kind.people_field]),
             "attachments": data["attachments"],
+            "remove_attachment_ids": [row.pk for row in data.get("remove_attachments") or []],
         }
-
-    def removed_ids(self) -> list[int]:
-        return [row.pk for row in self.cleaned_data.get("remove_attachments") or []]
-
-
-class ReportForm(_WrittenItemForm):
-    people_field = "coauthors"
-    coauthors = MemberChoiceField(
-        label=_("Co-authors"),
-        queryset=None,
-        required=False,
-        help_text=_("Members who wrote the report with you."),
-    )
-
-
-class ProposalForm(_WrittenItemForm):
-    people_field = "cosigners"
-    cosigners = MemberChoiceField(
-        label=_("Co-signers"),
-        queryset=None,
-        required=False,
-        help_text=_("Members who sign the proposal with you."),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["group"].label = _("Collective proposal of a group")
-        self.fields["group"].empty_label = _("No, my own proposal")
 
 
 class EvaluationForm(forms.Form):

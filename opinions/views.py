@@ -22,13 +22,8 @@ from core.models import Notification
 from core.workflow import TransitionRefused
 
 from . import selectors, services
-from .forms import (
-    DepartmentReplyForm,
-    EvaluationForm,
-    ProposalForm,
-    ReportForm,
-    ReportReplyForm,
-)
+from .drafts import DraftKind
+from .forms import DepartmentReplyForm, DraftForm, EvaluationForm, ReportReplyForm
 from .models import Attachment, OpinionReport, Proposal
 from .workflow import PROPOSAL, REPORT
 
@@ -97,46 +92,6 @@ def report_list(request: HttpRequest, member) -> HttpResponse:
     )
 
 
-def _save_written_item(request, form, *, save, submit, detail_url_name):
-    """Save (create or update), then submit if asked, all or nothing; None when refused."""
-    try:
-        with transaction.atomic():
-            item = save()
-            if "submit" in request.POST:
-                submit(item)
-    except ValidationError as error:
-        apply_service_error(form, error)
-        return None
-    except TransitionRefused as error:
-        form.add_error(None, error.message)
-        return None
-    if "submit" in request.POST:
-        messages.success(request, _("Submitted. You will be told of every step."))
-    else:
-        messages.success(request, _("Saved as a draft. Submit it when it is ready."))
-    return redirect(detail_url_name, pk=item.pk)
-
-
-@member_required
-def report_create(request: HttpRequest, member) -> HttpResponse:
-    form = ReportForm(request.POST or None, request.FILES or None, member=member)
-    if request.method == "POST" and form.is_valid():
-        done = _save_written_item(
-            request,
-            form,
-            save=lambda: services.opinion_report_create(
-                actor=request.user, author=member, **form.item_fields()
-            ),
-            submit=lambda report: services.opinion_report_submit(report=report, actor=request.user),
-            detail_url_name="opinions:report_detail",
-        )
-        if done:
-            return done
-    return render(
-        request, "opinions/report_form.html", {"form": form, "files_lost": _files_lost(request)}
-    )
-
-
 @member_required
 def report_detail(request: HttpRequest, member, pk: int) -> HttpResponse:
     try:
@@ -155,59 +110,84 @@ def report_detail(request: HttpRequest, member, pk: int) -> HttpResponse:
     )
 
 
-@member_required
-def report_edit(request: HttpRequest, member, pk: int) -> HttpResponse:
-    report = get_object_or_404(selectors.reports_of_member(member), pk=pk, author=member)
-    if not REPORT.allows("edited", report):
-        messages.info(request, _("Only drafts can be changed."))
-        return redirect("opinions:report_detail", pk=pk)
-    initial = {
-        "title": report.title,
-        "category": report.category,
-        "content": report.content,
-        "group": report.group_id,
-        "coauthors": list(report.coauthors.values_list("pk", flat=True)),
+# --- Drafts of reports and proposals (opinions/drafts.py) ---------------------------------------
+
+
+def _draft_initial(kind: DraftKind, draft) -> dict:
+    return {
+        "title": draft.title,
+        "category": draft.category,
+        "content": draft.content,
+        "group": draft.group_id,
+        kind.people_field: list(kind.people(draft).values_list("pk", flat=True)),
     }
-    form = ReportForm(
-        request.POST or None, request.FILES or None, member=member, subject=report, initial=initial
+
+
+@member_required
+def draft_form(
+    request: HttpRequest, member, kind: DraftKind, pk: int | None = None
+) -> HttpResponse:
+    """Write a new draft of `kind` (no pk) or change one of the member's own: save it, or save
+    and submit it, all or nothing. A refused form keeps what was typed."""
+    draft = None
+    if pk is not None:
+        draft = get_object_or_404(kind.of_member(member), pk=pk)
+        if not kind.owned_by(request.user, draft):
+            raise Http404
+        if not kind.workflow.allows("edited", draft):
+            messages.info(request, _("Only drafts can be changed."))
+            return redirect(kind.url_name("detail"), pk=pk)
+    form = DraftForm(
+        request.POST or None,
+        request.FILES or None,
+        kind=kind,
+        member=member,
+        subject=draft,
+        initial=_draft_initial(kind, draft) if draft is not None else None,
     )
     if request.method == "POST" and form.is_valid():
-        done = _save_written_item(
-            request,
-            form,
-            save=lambda: services.opinion_report_update(
-                report=report,
-                actor=request.user,
-                remove_attachment_ids=form.removed_ids(),
-                **form.item_fields(),
-            ),
-            submit=lambda saved: services.opinion_report_submit(report=saved, actor=request.user),
-            detail_url_name="opinions:report_detail",
-        )
-        if done:
-            return done
+        submit = "submit" in request.POST
+        try:
+            with transaction.atomic():
+                saved = services.draft_save(
+                    kind, actor=request.user, draft=draft, owner=member, **form.draft_fields()
+                )
+                if submit:
+                    services.draft_submit(kind, draft=saved, actor=request.user)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        except TransitionRefused as error:
+            form.add_error(None, error.message)
+        else:
+            if submit:
+                messages.success(request, _("Submitted. You will be told of every step."))
+            else:
+                messages.success(request, _("Saved as a draft. Submit it when it is ready."))
+            return redirect(kind.url_name("detail"), pk=saved.pk)
     return render(
         request,
-        "opinions/report_form.html",
-        {"form": form, "report": report, "files_lost": _files_lost(request)},
+        "opinions/draft_form.html",
+        {"form": form, "kind": kind, "draft": draft, "files_lost": _files_lost(request)},
     )
-
-
-@require_POST
-@member_required
-def report_submit(request: HttpRequest, member, pk: int) -> HttpResponse:
-    report = get_object_or_404(selectors.reports_of_member(member), pk=pk)
-    try:
-        services.opinion_report_submit(report=report, actor=request.user)
-    except TransitionRefused as error:
-        return _refused(request, error, reverse("opinions:report_detail", args=[pk]))
-    messages.success(request, _("Submitted. You will be told of every step."))
-    return redirect("opinions:report_detail", pk=pk)
 
 
 def _files_lost(request: HttpRequest) -> bool:
     """Browsers cannot refill a file input: say so when a refused form had files chosen."""
     return request.method == "POST" and bool(request.FILES)
+
+
+@require_POST
+@member_required
+def draft_submit(request: HttpRequest, member, kind: DraftKind, pk: int) -> HttpResponse:
+    """Submit a draft from its page."""
+    draft = get_object_or_404(kind.of_member(member), pk=pk)
+    url = reverse(kind.url_name("detail"), args=[pk])
+    try:
+        services.draft_submit(kind, draft=draft, actor=request.user)
+    except TransitionRefused as error:
+        return _refused(request, error, url)
+    messages.success(request, _("Submitted. You will be told of every step."))
+    return redirect(url)
 
 
 # --- Proposals ---------------------------------------------------------------------------------
@@ -220,26 +200,6 @@ def proposal_list(request: HttpRequest, member) -> HttpResponse:
         request,
         "opinions/proposal_list.html",
         {"member": member, "proposals": page.object_list, "page": page},
-    )
-
-
-@member_required
-def proposal_create(request: HttpRequest, member) -> HttpResponse:
-    form = ProposalForm(request.POST or None, request.FILES or None, member=member)
-    if request.method == "POST" and form.is_valid():
-        done = _save_written_item(
-            request,
-            form,
-            save=lambda: services.proposal_create(
-                actor=request.user, proposer=member, **form.item_fields()
-            ),
-            submit=lambda proposal: services.proposal_submit(proposal=proposal, actor=request.user),
-            detail_url_name="opinions:proposal_detail",
-        )
-        if done:
-            return done
-    return render(
-        request, "opinions/proposal_form.html", {"form": form, "files_lost": _files_lost(request)}
     )
 
 
@@ -263,62 +223,6 @@ def proposal_detail(request: HttpRequest, member, pk: int) -> HttpResponse:
             ),
         },
     )
-
-
-@member_required
-def proposal_edit(request: HttpRequest, member, pk: int) -> HttpResponse:
-    proposal = get_object_or_404(selectors.proposals_of_member(member), pk=pk)
-    if not selectors.is_proposal_owner(member, proposal):
-        raise Http404
-    if not PROPOSAL.allows("edited", proposal):
-        messages.info(request, _("Only drafts can be changed."))
-        return redirect("opinions:proposal_detail", pk=pk)
-    initial = {
-        "title": proposal.title,
-        "category": proposal.category,
-        "content": proposal.content,
-        "group": proposal.group_id,
-        "cosigners": list(proposal.cosigners.values_list("pk", flat=True)),
-    }
-    form = ProposalForm(
-        request.POST or None,
-        request.FILES or None,
-        member=member,
-        subject=proposal,
-        initial=initial,
-    )
-    if request.method == "POST" and form.is_valid():
-        done = _save_written_item(
-            request,
-            form,
-            save=lambda: services.proposal_update(
-                proposal=proposal,
-                actor=request.user,
-                remove_attachment_ids=form.removed_ids(),
-                **form.item_fields(),
-            ),
-            submit=lambda saved: services.proposal_submit(proposal=saved, actor=request.user),
-            detail_url_name="opinions:proposal_detail",
-        )
-        if done:
-            return done
-    return render(
-        request,
-        "opinions/proposal_form.html",
-        {"form": form, "proposal": proposal, "files_lost": _files_lost(request)},
-    )
-
-
-@require_POST
-@member_required
-def proposal_submit(request: HttpRequest, member, pk: int) -> HttpResponse:
-    proposal = get_object_or_404(selectors.proposals_of_member(member), pk=pk)
-    try:
-        proposal = services.proposal_submit(proposal=proposal, actor=request.user)
-    except TransitionRefused as error:
-        return _refused(request, error, reverse("opinions:proposal_detail", args=[pk]))
-    messages.success(request, _("Submitted. You will be told of every step."))
-    return redirect("opinions:proposal_detail", pk=pk)
 
 
 @require_POST

@@ -6,6 +6,7 @@ transaction. Admin actions, member views, department views and other apps (resid
 all call these.
 """
 
+from .drafts import draft_save, draft_submit
 from .proposals import (
     committee_session_make_current,
     proposal_assign,
@@ -38,6 +39,8 @@ from .reports import (
 __all__ = [
     "bulletin_create",
     "committee_session_make_current",
+    "draft_save",
+    "draft_submit",
     "opinion_report_adopt",
     "opinion_report_close",
     "opinion_report_create",

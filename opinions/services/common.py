@@ -31,6 +31,13 @@ def office_label() -> str:
     return _("District CPPCC office")
 
 
+def actor_label(actor) -> str:
+    """How the actor of a step appears on its timeline row: a member by name, staff as the
+    office."""
+    member = selectors.member_of(actor)
+    return member.name if member is not None else office_label()
+
+
 def check_text(*, title: str, content: str) -> tuple[str, str]:
     """Trimmed title and content, or ValidationError naming the field that is wrong."""
     title = (title or "").strip()

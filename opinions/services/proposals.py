@@ -6,12 +6,11 @@ assign to a lead unit and co-handlers → [key proposal] → [co-handlers' opini
 replies → proposer evaluates (unsatisfied: back for re-handling once) → close.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -20,28 +19,23 @@ from django.utils.translation import gettext as _
 from core.language import in_site_language
 from core.notifications import notify_in_site_language
 from core.workdays import add_working_days
-from core.workflow import TransitionRefused, run_edge, timeline_add
+from core.workflow import TransitionRefused, run_edge
 from members import roles
-from members.models import Group, Member
-from members.selectors import groups_visible_to
+from members.models import Member
 
 from .. import selectors
-from ..models import Category, CommitteeSession, Department, Proposal, ProposalReply
-from ..workflow import PROPOSAL, SESSION_OPEN, handles_department, is_owner
+from ..drafts import PROPOSAL_DRAFT
+from ..models import CommitteeSession, Department, Proposal, ProposalReply
+from ..workflow import PROPOSAL, SESSION_OPEN, handles_department
 from .common import (
-    attachments_add,
-    attachments_remove,
-    check_category,
+    actor_label,
     check_deadline,
-    check_group,
     check_required,
-    check_text,
     department_users,
-    member_users,
     office_label,
-    refuse_unless_may_act_for,
     short,
 )
+from .drafts import draft_save, draft_submit, draft_tell_members
 
 State = Proposal.State
 Evaluation = Proposal.Evaluation
@@ -51,28 +45,7 @@ REHANDLING_WORKING_DAYS = 20
 MAX_LEADER_CHARS = 100
 
 
-# --- Who may act ------------------------------------------------------------------------------
-
-
-def _label_for(actor) -> str:
-    member = selectors.member_of(actor)
-    return member.name if member is not None else office_label()
-
-
 # --- Who is told ------------------------------------------------------------------------------
-
-
-def _members_of(proposal: Proposal):
-    cosigned = Proposal.cosigners.through.objects.filter(proposal=proposal).values("member_id")
-    who = Q(pk=proposal.proposer_id) | Q(pk__in=cosigned)
-    if proposal.group_id:
-        conveners = Group.conveners.through.objects.filter(group_id=proposal.group_id)
-        who |= Q(pk__in=conveners.values("member_id"))
-    return member_users(who)
-
-
-def _member_url(proposal: Proposal) -> str:
-    return reverse("opinions:proposal_detail", args=[proposal.pk])
 
 
 def _department_url(proposal: Proposal) -> str:
@@ -80,9 +53,7 @@ def _department_url(proposal: Proposal) -> str:
 
 
 def _tell_members(proposal: Proposal, title, body="") -> None:
-    notify_in_site_language(
-        recipients=_members_of(proposal), title=title, body=body, url=_member_url(proposal)
-    )
+    draft_tell_members(PROPOSAL_DRAFT, proposal, title, body)
 
 
 def _tell_departments(proposal: Proposal, departments, title, body="") -> None:
@@ -94,114 +65,36 @@ def _tell_departments(proposal: Proposal, departments, title, body="") -> None:
     )
 
 
-# --- Drafts and submission ------------------------------------------------------------------
+# --- Drafts: written and submitted as every draft kind is (opinions/drafts.py) -------------
 
 
-def _cosigners(cosigners: Iterable[Member], proposer: Member | None) -> list[Member]:
-    proposer_pk = proposer.pk if proposer else None
-    return [member for member in dict.fromkeys(cosigners) if member.pk != proposer_pk]
-
-
-def _check_proposer_or_group(proposer: Member | None, group: Group | None) -> None:
-    if proposer is None and group is None:
-        raise ValidationError(_("A proposal needs a proposer or a group."))
-
-
-@transaction.atomic
 def proposal_create(
-    *,
-    actor,
-    proposer: Member | None,
-    group: Group | None,
-    title: str,
-    content: str,
-    category: str,
-    cosigners: Iterable[Member] = (),
-    attachments: Sequence = (),
+    *, actor, proposer: Member | None, cosigners: Iterable[Member] = (), **fields
 ) -> Proposal:
-    """Create a DRAFT proposal by a member, or a collective one by a group (timeline row
-    "created").
-
-    `actor` is the proposer, or staff whose scope includes the proposer (or the group, for a
-    collective proposal without a named proposer). Raises ValidationError for bad input and
-    TransitionRefused for an actor who may not; nothing is written then.
-    """
-    _check_proposer_or_group(proposer, group)
-    if proposer is not None:
-        refuse_unless_may_act_for(actor, proposer)
-    elif not groups_visible_to(actor).filter(pk=group.pk).exists():
-        raise TransitionRefused(_("You are not allowed to do this."))
-    title, content = check_text(title=title, content=content)
-    check_category(category, Category)
-    check_group(member=proposer, group=group)
-    proposal = Proposal.objects.create(
-        title=title,
-        content=content,
-        category=category,
-        proposer=proposer,
-        group=group,
-        created_by=actor if getattr(actor, "pk", None) else None,
-    )
-    proposal.cosigners.set(_cosigners(cosigners, proposer))
-    attachments_add(subject=proposal, files=attachments, actor=actor)
-    timeline_add(
-        subject=proposal,
-        actor=actor,
-        action="created",
-        to_state=State.DRAFT,
-        actor_label=_label_for(actor),
-    )
-    if not is_owner(actor, proposal):
-        _tell_members(
-            proposal,
-            lambda: (
-                _("A draft proposal was prepared for you: “%(title)s”")
-                % {"title": short(proposal.title)}
-            ),
-            lambda: _("Check it, complete it and submit it from your page."),
-        )
-    return proposal
+    """A new DRAFT proposal by `proposer` and its co-signers, or a group's collective one
+    without a proposer (see `draft_save`)."""
+    return draft_save(PROPOSAL_DRAFT, actor=actor, owner=proposer, people=cosigners, **fields)
 
 
 def proposal_update(
-    *,
-    proposal: Proposal,
-    actor,
-    title: str,
-    content: str,
-    category: str,
-    group: Group | None = None,
-    cosigners: Iterable[Member] = (),
-    attachments: Sequence = (),
-    remove_attachment_ids: Iterable[int] = (),
+    *, proposal: Proposal, actor, cosigners: Iterable[Member] = (), **fields
 ) -> Proposal:
-    """Change a draft: its text, group, co-signers and attachments; by its owner (or staff in
-    scope), only while it is a draft."""
-    title, content = check_text(title=title, content=content)
-    check_category(category, Category)
-    _check_proposer_or_group(proposal.proposer, group)
-    check_group(member=proposal.proposer, group=group)
-    cosigner_list = _cosigners(cosigners, proposal.proposer)
-
-    def after(locked: Proposal) -> None:
-        locked.cosigners.set(cosigner_list)
-        attachments_remove(subject=locked, ids=remove_attachment_ids)
-        attachments_add(subject=locked, files=attachments, actor=actor)
-
-    return run_edge(
-        PROPOSAL,
-        "edited",
-        subject=proposal,
-        actor=actor,
-        updates={"title": title, "content": content, "category": category, "group": group},
-        actor_label=_label_for(actor),
-        after=after,
-    )
+    """Change a draft proposal (see `draft_save`)."""
+    return draft_save(PROPOSAL_DRAFT, actor=actor, draft=proposal, people=cosigners, **fields)
 
 
-def _take_number(_locked: Proposal) -> dict:
-    # The session row is locked until the submission commits: numbers are handed out one at
-    # a time, and a submission that fails gives its number back with the rollback (no gaps).
+def proposal_submit(*, proposal: Proposal, actor) -> Proposal:
+    """The owner submits the draft; it is numbered in the current session (八届四次 第 0012
+    号), without gaps or duplicates however many submit at once."""
+    return draft_submit(PROPOSAL_DRAFT, draft=proposal, actor=actor)
+
+
+def proposal_number_take(_locked: Proposal) -> dict:
+    """What a submission writes: the next number of the current session.
+
+    The session row is locked until the submission commits: numbers are handed out one at a
+    time, and a submission that fails gives its number back with the rollback (no gaps).
+    """
     session = CommitteeSession.objects.select_for_update().filter(is_current=True).first()
     if session is None:
         raise TransitionRefused(str(SESSION_OPEN.message))
@@ -213,19 +106,6 @@ def _take_number(_locked: Proposal) -> dict:
 @in_site_language
 def _number_note(proposal: Proposal) -> str:
     return _("Numbered %(number)s") % {"number": proposal.number_label}
-
-
-def proposal_submit(*, proposal: Proposal, actor) -> Proposal:
-    """The owner submits the draft; it is numbered in the current session (八届四次 第 0012
-    号), without gaps or duplicates however many submit at once."""
-    return run_edge(
-        PROPOSAL,
-        "submitted",
-        subject=proposal,
-        actor=actor,
-        updates=_take_number,
-        actor_label=lambda p: p.proposer_label,
-    )
 
 
 @transaction.atomic
@@ -507,7 +387,7 @@ def proposal_evaluate(*, proposal: Proposal, actor, evaluation: str, note: str =
         choose_state=lambda p: State.REHANDLING if sends_back(p) else State.EVALUATED,
         updates=updates,
         note=lambda p: _evaluation_note(evaluation, note, sends_back(p)),
-        actor_label=lambda p: _label_for(actor),
+        actor_label=lambda p: actor_label(actor),
         after=after,
     )
 

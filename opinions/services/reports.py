@@ -11,7 +11,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -19,17 +19,17 @@ from django.utils.translation import gettext as _
 
 from core.language import in_site_language
 from core.notifications import notify_in_site_language
-from core.workflow import TransitionRefused, run_edge, timeline_add
+from core.workflow import TransitionRefused, run_edge
 from members import roles
-from members.models import Group, Member
+from members.models import Member
 
 from .. import selectors
 from ..attachments import validate_attachment
+from ..drafts import REPORT_DRAFT
 from ..models import (
     AdoptionLevel,
     Attachment,
     Bulletin,
-    Category,
     DeclineReason,
     Department,
     LeaderInstruction,
@@ -41,47 +41,23 @@ from ..workflow import (
     ALL_DEPARTMENTS_REPLIED,
     REPORT,
     handles_department,
-    is_author,
     report_department_ids,
 )
 from .common import (
     attachments_add,
-    attachments_remove,
-    check_category,
     check_deadline,
-    check_group,
     check_required,
     check_text,
     department_users,
-    member_users,
     office_label,
-    refuse_unless_may_act_for,
     short,
 )
+from .drafts import draft_save, draft_submit, draft_tell_members
 
 State = OpinionReport.State
 MAX_LEADER_CHARS = 100
 
-# --- Who may act ------------------------------------------------------------------------------
-
-
-def _label_for(actor) -> str:
-    member = selectors.member_of(actor)
-    return member.name if member is not None else office_label()
-
-
 # --- Who is told ------------------------------------------------------------------------------
-
-
-def _members_of(report: OpinionReport):
-    coauthored = OpinionReport.coauthors.through.objects.filter(opinionreport=report).values(
-        "member_id"
-    )
-    return member_users(Q(pk=report.author_id) | Q(pk__in=coauthored))
-
-
-def _member_url(report: OpinionReport) -> str:
-    return reverse("opinions:report_detail", args=[report.pk])
 
 
 def _department_url(report: OpinionReport) -> str:
@@ -89,114 +65,29 @@ def _department_url(report: OpinionReport) -> str:
 
 
 def _tell_members(report: OpinionReport, title, body="") -> None:
-    notify_in_site_language(
-        recipients=_members_of(report), title=title, body=body, url=_member_url(report)
-    )
+    draft_tell_members(REPORT_DRAFT, report, title, body)
 
 
-# --- Drafts -------------------------------------------------------------------------------
+# --- Drafts: written and submitted as every draft kind is (opinions/drafts.py) -------------
 
 
-def _coauthors(coauthors: Iterable[Member], author: Member) -> list[Member]:
-    return [member for member in dict.fromkeys(coauthors) if member.pk != author.pk]
-
-
-@transaction.atomic
 def opinion_report_create(
-    *,
-    actor,
-    author: Member,
-    title: str,
-    content: str,
-    category: str,
-    group: Group | None = None,
-    coauthors: Iterable[Member] = (),
-    attachments: Sequence = (),
+    *, actor, author: Member, coauthors: Iterable[Member] = (), **fields
 ) -> OpinionReport:
-    """Create a DRAFT report by `author` (timeline row "created").
-
-    `actor` is the author, or staff whose scope includes the author (a draft prepared for a
-    member, e.g. from a resident's issue; the member is told). Raises ValidationError for bad
-    input and TransitionRefused for an actor who may not; nothing is written then.
-    """
-    refuse_unless_may_act_for(actor, author)
-    title, content = check_text(title=title, content=content)
-    check_category(category, Category)
-    check_group(member=author, group=group)
-    report = OpinionReport.objects.create(
-        title=title,
-        content=content,
-        category=category,
-        author=author,
-        group=group,
-        created_by=actor if getattr(actor, "pk", None) else None,
-    )
-    report.coauthors.set(_coauthors(coauthors, author))
-    attachments_add(subject=report, files=attachments, actor=actor)
-    timeline_add(
-        subject=report,
-        actor=actor,
-        action="created",
-        to_state=State.DRAFT,
-        actor_label=_label_for(actor),
-    )
-    if not is_author(actor, report):
-        _tell_members(
-            report,
-            lambda: (
-                _("A draft opinion report was prepared for you: “%(title)s”")
-                % {"title": short(report.title)}
-            ),
-            lambda: _("Check it, complete it and submit it from your page."),
-        )
-    return report
+    """A new DRAFT report by `author` and its co-authors (see `draft_save`)."""
+    return draft_save(REPORT_DRAFT, actor=actor, owner=author, people=coauthors, **fields)
 
 
 def opinion_report_update(
-    *,
-    report: OpinionReport,
-    actor,
-    title: str,
-    content: str,
-    category: str,
-    group: Group | None = None,
-    coauthors: Iterable[Member] = (),
-    attachments: Sequence = (),
-    remove_attachment_ids: Iterable[int] = (),
+    *, report: OpinionReport, actor, coauthors: Iterable[Member] = (), **fields
 ) -> OpinionReport:
-    """Change a draft: its text, co-authors and attachments. Only the author (or staff in
-    scope) and only while it is a draft."""
-    title, content = check_text(title=title, content=content)
-    check_category(category, Category)
-    check_group(member=report.author, group=group)
-    coauthor_list = _coauthors(coauthors, report.author)
-
-    def after(locked: OpinionReport) -> None:
-        locked.coauthors.set(coauthor_list)
-        attachments_remove(subject=locked, ids=remove_attachment_ids)
-        attachments_add(subject=locked, files=attachments, actor=actor)
-
-    return run_edge(
-        REPORT,
-        "edited",
-        subject=report,
-        actor=actor,
-        updates={"title": title, "content": content, "category": category, "group": group},
-        actor_label=_label_for(actor),
-        after=after,
-    )
+    """Change a draft report (see `draft_save`)."""
+    return draft_save(REPORT_DRAFT, actor=actor, draft=report, people=coauthors, **fields)
 
 
 def opinion_report_submit(*, report: OpinionReport, actor) -> OpinionReport:
     """The author sends the draft to the office."""
-    return run_edge(
-        REPORT,
-        "submitted",
-        subject=report,
-        actor=actor,
-        updates={"submitted_at": timezone.now()},
-        actor_label=lambda r: r.author.name,
-    )
+    return draft_submit(REPORT_DRAFT, draft=report, actor=actor)
 
 
 # --- The office's review ------------------------------------------------------------------
