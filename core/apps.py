@@ -16,3 +16,7 @@ class CoreConfig(AppConfig):
         from . import workdays
 
         workdays.follow_changes()
+
+        from . import audit
+
+        audit.register_audited_models()

@@ -4,6 +4,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from .audit import audit_purge_expired
 from .models import Notification
 
 
@@ -28,3 +29,10 @@ def send_notification_emails(notification_ids: list[int]) -> int:
             send_mail(note.title, body, None, [note.recipient.email])
             sent += 1
     return sent
+
+
+@shared_task
+def purge_expired_audit_entries() -> int:
+    """Delete audit entries past their retention (AUDIT_RETENTION_DAYS, at least six months).
+    Returns the number deleted."""
+    return audit_purge_expired()
