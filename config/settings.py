@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "config.middleware.SecurityHeadersMiddleware",
     # After authentication: each audited change records the request's user (core/audit.py).
     "core.audit.AuditActorMiddleware",
+    # A login with an initial password reaches nothing but the password change.
+    "members.passwords.ForcePasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.

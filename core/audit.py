@@ -15,11 +15,13 @@ purged by a nightly task.
 import datetime
 import re
 
+from auditlog.cid import get_cid
 from auditlog.middleware import AuditlogMiddleware
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import pre_save
 from django.utils import timezone
 
@@ -99,6 +101,32 @@ def _mask_object_repr(sender, instance, **kwargs):
     # names it masked, like every other list.
     if _MOBILE.match(instance.object_repr or ""):
         instance.object_repr = mask_personal(instance.object_repr)
+
+
+def audit_record_changes(objects, *, actor, changes: dict[str, list[str]]) -> None:
+    """Write one UPDATE entry per object of `objects`, with `changes` ({field: [before,
+    after]}, masked where personal) and `actor`: for writes that bypass the per-row signals
+    (bulk updates). One query whatever the number of objects."""
+    objects = list(objects)
+    if not objects:
+        return
+    content_type = ContentType.objects.get_for_model(objects[0])
+    text = "; ".join(f"{field}: {before} → {after}" for field, (before, after) in changes.items())
+    LogEntry.objects.bulk_create(
+        LogEntry(
+            content_type=content_type,
+            object_pk=str(obj.pk),
+            object_id=obj.pk,
+            object_repr=mask_personal(str(obj)) if _MOBILE.match(str(obj)) else str(obj),
+            action=LogEntry.Action.UPDATE,
+            changes=changes,
+            changes_text=text,
+            actor=actor,
+            actor_email=getattr(actor, "email", None) or None,
+            cid=get_cid(),
+        )
+        for obj in objects
+    )
 
 
 def retention_days() -> int:

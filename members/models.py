@@ -12,6 +12,10 @@ from .phones import mask_mobile
 class User(AbstractUser):
     """A login: office or liaison staff, a member, or a department handler."""
 
+    # Set when the office issues an initial password (members.services.initial_passwords_issue):
+    # every page sends the user to the password change until they chose their own.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("user")
