@@ -13,6 +13,7 @@ purged by a nightly task.
 """
 
 import datetime
+import ipaddress
 import re
 
 from auditlog.cid import get_cid
@@ -159,7 +160,13 @@ class AuditActorMiddleware(AuditlogMiddleware):
     @staticmethod
     def _get_remote_addr(request):
         key = settings.RATELIMIT_IP_META_KEY or "REMOTE_ADDR"
-        return request.META.get(key) or request.META.get("REMOTE_ADDR")
+        for value in (request.META.get(key), request.META.get("REMOTE_ADDR")):
+            # The column is an address type: something else would make the change itself fail.
+            try:
+                return str(ipaddress.ip_address((value or "").strip()))
+            except ValueError:
+                continue
+        return None
 
     @staticmethod
     def _get_remote_port(request):

@@ -14,7 +14,10 @@ class User(AbstractUser):
 
     # Set when the office issues an initial password (members.services.initial_passwords_issue):
     # every page sends the user to the password change until they chose their own.
-    must_change_password = models.BooleanField(_("must change password"), default=False)
+    # db_default: rows loaded by COPY (seed_scale) without the column get False too.
+    must_change_password = models.BooleanField(
+        _("must change password"), default=False, db_default=False
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

@@ -209,3 +209,18 @@ def test_the_admin_home_shows_the_trail_in_chinese_to_office_staff_only(client, 
     assert "审计日志" in client.get(reverse("admin:index")).content.decode()
     client.force_login(LiaisonStaffFactory())
     assert "审计日志" not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_the_address_behind_a_proxy_is_recorded_and_a_garbled_one_breaks_nothing(
+    client, settings, office, member
+):
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+    _edit_member_in_admin(client, office, member, work_unit="甲单位")
+    client.defaults["HTTP_X_REAL_IP"] = "203.0.113.7"
+    _edit_member_in_admin(client, office, member, work_unit="乙单位")
+    client.defaults["HTTP_X_REAL_IP"] = "not an address"
+    _edit_member_in_admin(client, office, member, work_unit="丙单位")
+
+    updates = _entries_for(member).filter(action=LogEntry.Action.UPDATE)
+    assert [e.changes_dict["work_unit"][1] for e in updates] == ["甲单位", "乙单位", "丙单位"]
+    assert [e.remote_addr for e in updates] == ["127.0.0.1", "203.0.113.7", "127.0.0.1"]
