@@ -1,6 +1,7 @@
 """Django's and third-party apps as the portal uses them: the admin with the portal's site class,
-and the login-security apps under Chinese names on the admin home."""
+the login-security apps and the audit trail under Chinese names on the admin home."""
 
+from auditlog.apps import AuditlogConfig
 from axes.apps import AppConfig as AxesAppConfig
 from django.contrib.admin.apps import AdminConfig
 from django.utils.translation import gettext_lazy as _
@@ -19,3 +20,10 @@ class LoginSecurityConfig(AxesAppConfig):
 
 class TwoFactorConfig(TOTPAppConfig):
     verbose_name = _("Two-factor authentication")
+
+
+class AuditTrailConfig(AuditlogConfig):
+    """django-auditlog, on the admin home as the audit trail (models registered in core/audit.py
+    rather than from settings: its ready() finds none there)."""
+
+    verbose_name = _("Audit trail")

@@ -42,3 +42,10 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             line["exc_info"] = self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False, default=str)
+
+
+def current_request_id() -> str | None:
+    """The id of the request being served, or None outside one (a Celery task): the audit
+    trail files each change under it, so a change can be found in the log lines and back."""
+    request_id = request_id_var.get()
+    return None if request_id == "-" else request_id

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "config.apps.LoginSecurityConfig",
     "django_otp",
     "config.apps.TwoFactorConfig",
+    # Before core, whose admin replaces auditlog's own page of the trail (core/admin.py).
+    "config.apps.AuditTrailConfig",
     # Lowest first, as they depend: core ← members ← opinions ← residents ← studios,
     # consultations; portal (the demo and scale commands) sits above them all.
     "core",
@@ -69,6 +71,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
+    # After authentication: each audited change records the request's user (core/audit.py).
+    "core.audit.AuditActorMiddleware",
+    # A login with an initial password reaches nothing but the password change.
+    "members.passwords.ForcePasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
@@ -306,6 +312,14 @@ LOGGING = {
         for name in ("django", "django.server")
     },
 }
+
+# --- Audit trail (core/audit.py) ------------------------------------------------------------
+# Who changed what and when is kept this many days, never fewer than 183 (six months).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
+# Loading fixtures is not a change anybody made.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
+# Each change is filed under the request id of the log lines (config/middleware.py).
+AUDITLOG_CID_GETTER = "config.logs.current_request_id"
 
 # --- Portal --------------------------------------------------------------------------------
 PORTAL_NAME = env.str("PORTAL_NAME", default="")

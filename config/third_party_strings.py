@@ -1,4 +1,4 @@
-"""Strings of django-axes' admin, which ships no Chinese catalog.
+"""Strings of third-party admin pages (django-axes, django-auditlog) that ship no Chinese catalog.
 
 Listed here only so that `make messages` keeps them in locale/zh_Hans: the portal's catalog
 then translates them wherever axes shows them (the login record and the unlock page in the
@@ -38,4 +38,21 @@ AXES_ADMIN = [
     _("access log"),
     _("access logs"),
     _("Axes"),
+]
+
+# django-auditlog's model and field names, shown on the audit trail's pages (core/admin.py);
+# it ships no Chinese catalog either.
+AUDITLOG_ADMIN = [
+    _("log entry"),
+    _("log entries"),
+    _("create"),
+    _("update"),
+    _("delete"),
+    _("access"),
+    _("action"),
+    _("timestamp"),
+    _("object pk"),
+    _("object representation"),
+    _("remote address"),
+    _("Correlation ID"),
 ]

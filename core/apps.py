@@ -19,3 +19,7 @@ class CoreConfig(AppConfig):
         admin_scoping.install_readonly_links()
         validators.attach_to_models()
         images.limit_pillow()
+
+        from . import audit
+
+        audit.register_audited_models()

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from . import delivery
+from .audit import audit_purge_expired
 from .models import Notification
 
 # How many rows one send task takes: a short task, so that a killed worker leaves little to
@@ -47,3 +48,10 @@ def send_notification_emails(notification_ids: list[int]) -> int:
     notes = list(Notification.objects.filter(pk__in=notification_ids).select_related("recipient"))
     ids = delivery.deliveries_for_notifications(notes, queue=False)
     return delivery.deliveries_send(ids).sent
+
+
+@shared_task
+def purge_expired_audit_entries() -> int:
+    """Delete audit entries past their retention (AUDIT_RETENTION_DAYS, at least six months).
+    Returns the number deleted."""
+    return audit_purge_expired()

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
-from .forms import LoginForm, MemberPasswordChangeForm
+from .forms import LoginForm
 
 urlpatterns = [
     path(
@@ -14,7 +14,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password_change/",
-        auth_views.PasswordChangeView.as_view(form_class=MemberPasswordChangeForm),
+        views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path("two-factor/", views.two_factor_setup, name="two_factor"),

@@ -6,6 +6,7 @@ page, for those holding members.view_full_mobile.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AdminTextInputWidget
@@ -14,7 +15,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
@@ -32,7 +35,7 @@ from core.exports import SafeExportAdminMixin
 from core.images import PictureRefused, contains_markup, decode_bounded
 from core.workflow import TransitionRefused
 
-from . import selectors, services
+from . import roles, selectors, services
 from .models import (
     Activity,
     ActivityPhoto,
@@ -396,6 +399,36 @@ class MemberAdmin(ScopedAdminMixin, ImportMixin, SafeExportAdminMixin, admin.Mod
         obj.mobile = member.mobile
         obj._state.adding = False
         obj._state.db = member._state.db
+
+    # --- initial passwords -----------------------------------------------------------------
+
+    actions = ("issue_initial_passwords",)
+
+    def has_issue_passwords_permission(self, request):
+        # Office work: a password sheet for members of any group. Liaison staff do not get it.
+        return roles.is_office_staff(request.user)
+
+    @admin.action(description=_("Issue initial passwords"), permissions=["issue_passwords"])
+    def issue_initial_passwords(self, request, queryset):
+        try:
+            slips = services.initial_passwords_issue(members=queryset, actor=request.user)
+        except services.InitialPasswordsRefused as refusal:
+            self.message_user(request, refusal.message, messages.ERROR)
+            return None
+        response = TemplateResponse(
+            request,
+            "admin/members/member/initial_passwords.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("Initial passwords"),
+                "opts": self.model._meta,
+                "slips": slips,
+                "login_url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("login"),
+            },
+        )
+        # The passwords exist readable on this page only: no cache, no back-button copy.
+        patch_cache_control(response, private=True, no_store=True, no_cache=True, max_age=0)
+        return response
 
     # --- import and export -----------------------------------------------------------------
 

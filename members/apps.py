@@ -7,5 +7,5 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members and groups")
 
     def ready(self):
-        # Signal receivers: the login record and the idle clock.
-        from . import access, sessions  # noqa: F401
+        # Signal receivers: the login record, the idle clock, the forced password change.
+        from . import access, passwords, sessions  # noqa: F401

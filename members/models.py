@@ -40,6 +40,13 @@ class PinyinSortedMixin:
 class User(AbstractUser):
     """A login: office or liaison staff, a member, or a department handler."""
 
+    # Set when the office issues an initial password (members.services.initial_passwords_issue):
+    # every page sends the user to the password change until they chose their own.
+    # db_default: rows loaded by COPY (seed_scale) without the column get False too.
+    must_change_password = models.BooleanField(
+        _("must change password"), default=False, db_default=False
+    )
+
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("user")

@@ -12,7 +12,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import otp, roles, selectors
+from . import otp, passwords, roles, selectors, services
+from .forms import MemberPasswordChangeForm
 from .models import Member
 
 
@@ -91,3 +92,19 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             "secret": base64.b32encode(device.bin_key).decode(),
         },
     )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change; a user who had to change an initial password goes on to
+    their home page once they chose their own."""
+
+    form_class = MemberPasswordChangeForm
+
+    def form_valid(self, form):
+        forced = self.request.session.pop(passwords.FORCED_CHANGE, False)
+        response = super().form_valid(form)
+        services.password_change_completed(user=form.user)
+        if forced:
+            messages.success(self.request, gettext("Your password is changed."))
+            return redirect(home_url_for(form.user))
+        return response
