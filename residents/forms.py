@@ -448,7 +448,7 @@ class RouteTargetSelect(forms.Select):
 class RouteForm(NoteForm):
     """Hand the issue to one destination of any routing kind the user may choose."""
 
-    destination = forms.CharField(
+    destination = SingleLineCharField(
         label=_("Hand to"),
         help_text=_("Type a name or its pinyin; the street's own group and members come first."),
         error_messages={"required": _("Choose a group or member to hand the issue to.")},

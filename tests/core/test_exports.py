@@ -27,7 +27,7 @@ from core.exports import (
 )
 from members.models import Activity, Member
 from members.resources import MemberResource
-from opinions.models import OpinionReport, Proposal
+from opinions.models import OpinionReport, Proposal, ReportReply
 from opinions.resources import OpinionReportResource
 from residents.models import ResidentIssue
 from tests.members.factories import (
@@ -138,8 +138,11 @@ def _activity():
 
 
 def _report():
-    report = ForwardedReportFactory(group=GroupFactory(), feedback="已办理")
+    report = ForwardedReportFactory(group=GroupFactory())
     report.coauthors.add(MemberFactory())
+    ReportReply.objects.create(
+        report=report, department=report.department, is_lead=True, text="已办理"
+    )
     return report
 
 
@@ -183,8 +186,15 @@ def _poison(obj, payload: str, depth: int = 2, seen=None) -> None:
     if depth == 0:
         return
     for field in model._meta.get_fields():
+        if field.one_to_many and depth == 2:
+            # The exported row's own children (a report's departments' replies).
+            name = field.name
+            accessor = field.get_accessor_name() if hasattr(field, "get_accessor_name") else name
+            for related in getattr(obj, accessor).all():
+                _poison(related, payload, depth - 1, seen)
+            continue
         if field.auto_created and not field.concrete:
-            continue  # reverse relations
+            continue  # other reverse relations
         if field.many_to_one or field.one_to_one:
             related = getattr(obj, field.name)
             if related is not None:

@@ -11,7 +11,11 @@ from django.utils import timezone
 
 from opinions.models import OpinionReport, ReportReply
 
-BEFORE = [("opinions", "0006_search_trigram_indexes")]
+# Members too: their later migrations add columns (the pinyin key) the old models know nothing of.
+BEFORE = [
+    ("opinions", "0006_search_trigram_indexes"),
+    ("members", "0008_outbox_office_reads_deliveries"),
+]
 
 
 def _migrate(targets) -> MigrationExecutor:
