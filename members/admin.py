@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
+from core.admin_safety import NoBulkDeleteAdminMixin
 from core.admin_scoping import (
     ScopedAdminMixin,
     register_scope,
@@ -247,7 +248,7 @@ class MemberAdminForm(forms.ModelForm):
 
 
 @admin.register(Member)
-class MemberAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
+class MemberAdmin(NoBulkDeleteAdminMixin, ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
     form = MemberAdminForm
     list_display = (
         "name",

@@ -19,6 +19,7 @@ from import_export.formats.base_formats import XLSX
 from import_export.forms import ExportForm
 
 from core.admin_display import due_with_mark
+from core.admin_safety import NoBulkDeleteAdminMixin
 from core.admin_scoping import ScopedAdminMixin, register_scope, scoped_related_filter
 from core.admin_steps import Step, StepsAdminMixin
 from core.models import Notification, TimelineEntry
@@ -324,7 +325,11 @@ class OpinionExportMixin(ExportMixin):
 
 @admin.register(OpinionReport)
 class OpinionReportAdmin(
-    ScopedAdminMixin, ReadOnlyStepsAdminMixin, OpinionExportMixin, admin.ModelAdmin
+    NoBulkDeleteAdminMixin,
+    ScopedAdminMixin,
+    ReadOnlyStepsAdminMixin,
+    OpinionExportMixin,
+    admin.ModelAdmin,
 ):
     workflow = REPORT
     steps = REPORT_STEPS
@@ -454,7 +459,11 @@ class OpinionReportAdmin(
 
 @admin.register(Proposal)
 class ProposalAdmin(
-    ScopedAdminMixin, ReadOnlyStepsAdminMixin, OpinionExportMixin, admin.ModelAdmin
+    NoBulkDeleteAdminMixin,
+    ScopedAdminMixin,
+    ReadOnlyStepsAdminMixin,
+    OpinionExportMixin,
+    admin.ModelAdmin,
 ):
     workflow = PROPOSAL
     steps = PROPOSAL_STEPS

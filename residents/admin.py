@@ -20,6 +20,7 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from core.admin_display import due_with_mark
+from core.admin_safety import NoBulkDeleteAdminMixin
 from core.admin_scoping import ScopedAdminMixin, register_scope
 from core.admin_steps import Step, StepsAdminMixin
 from core.workflow import TransitionRefused
@@ -270,7 +271,9 @@ STEPS = (
 
 
 @admin.register(ResidentIssue)
-class ResidentIssueAdmin(ScopedAdminMixin, StepsAdminMixin, ExportMixin, admin.ModelAdmin):
+class ResidentIssueAdmin(
+    NoBulkDeleteAdminMixin, ScopedAdminMixin, StepsAdminMixin, ExportMixin, admin.ModelAdmin
+):
     workflow = ISSUE
     steps = STEPS
     # Staff triage many issues in a row: every open step's form is on the change page.
