@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
+from core.admin_export_fields import ExportFieldsForm
 from core.admin_safety import NoBulkDeleteAdminMixin
 from core.admin_scoping import (
     ScopedAdminMixin,
@@ -276,6 +277,7 @@ class MemberAdmin(NoBulkDeleteAdminMixin, ScopedAdminMixin, ImportExportMixin, a
     autocomplete_fields = ("sector", "sector_group", "street_group", "user")
 
     resource_classes = [MemberResource]
+    export_form_class = ExportFieldsForm
     formats = [XLSX, CSV]
     import_export_change_list_template = "admin/members/member/change_list.html"
     import_template_name = "admin/members/member/import.html"
@@ -468,6 +470,7 @@ class ActivityAdmin(ScopedAdminMixin, ExportMixin, admin.ModelAdmin):
     inlines = (AttendanceInline, ActivityPhotoInline)
 
     resource_classes = [ActivityResource]
+    export_form_class = ExportFieldsForm
     formats = [XLSX, CSV]
 
     def get_queryset(self, request):

@@ -127,7 +127,7 @@ REPORT_STEPS = (
     Step(
         "close",
         "closed",
-        _("Close"),
+        _("Close the report"),
         lambda r, actor, data: services.opinion_report_close(report=r, actor=actor),
     ),
 )
@@ -172,7 +172,7 @@ PROPOSAL_STEPS = (
     Step(
         "close",
         "closed",
-        _("Close"),
+        _("Close the proposal"),
         lambda p, actor, data: services.proposal_close(proposal=p, actor=actor),
     ),
 )

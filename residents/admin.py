@@ -20,6 +20,7 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from core.admin_display import due_with_mark
+from core.admin_export_fields import ExportFieldsForm
 from core.admin_safety import NoBulkDeleteAdminMixin
 from core.admin_scoping import ScopedAdminMixin, register_scope
 from core.admin_steps import Step, StepsAdminMixin
@@ -309,6 +310,7 @@ class ResidentIssueAdmin(
     inlines = (IssuePhotoInline, IssueLinkInline)
     change_form_template = "admin/residents/residentissue/change_form.html"
     resource_classes = [ResidentIssueResource]
+    export_form_class = ExportFieldsForm
     formats = [XLSX, CSV]
 
     fieldsets = (
