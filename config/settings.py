@@ -160,6 +160,9 @@ STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 
 MEMBER_SESSION_IDLE_SECONDS = env.int("MEMBER_SESSION_IDLE_SECONDS", default=8 * 60 * 60)
 # The TOTP second factor (members/otp.py): the name the authenticator app shows.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="CPPCC portal")
+# The admin never shows a staff member's authenticator secret or its QR code: whoever reads them
+# can make that person's codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Language and time ---------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -142,17 +142,24 @@ class AuditEntryAdmin(admin.ModelAdmin):
     def changed_fields(self, obj):
         # The field names only: the values shown on the entry's page look up related rows.
         model = obj.content_type.model_class()
-        return ", ".join(str(_verbose_name(model, name)) for name in obj.changes_dict)
+        names = [name for name in obj.changes_dict if _recorded(model, name)]
+        return ", ".join(str(_verbose_name(model, name)) for name in names)
 
     @admin.display(description=_("before and after"))
     def changes_table(self, obj):
         changes = obj.changes_display_dict
         if not changes:
             return "-"
+        model = obj.content_type.model_class()
+        hidden = {name for name in obj.changes_dict if not _recorded(model, name)}
         rows = format_html_join(
             "",
             "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td></tr>",
-            ((name, *_before_after(values)) for name, values in changes.items()),
+            (
+                (_ID_LABEL if str(name) == "ID" else name, *_before_after(values))
+                for name, values in changes.items()
+                if str(name) not in hidden
+            ),
         )
         return format_html(
             "<table><thead><tr><th scope='col'>{}</th><th scope='col'>{}</th>"
@@ -164,13 +171,32 @@ class AuditEntryAdmin(admin.ModelAdmin):
         )
 
 
+# The row's id, as the exports call it.
+_ID_LABEL = _("record number")
+
+# How django-auditlog writes values that are not text, in words staff read.
+_VALUE_WORDS = {"True": _("yes"), "False": _("no"), "None": "—"}
+
+
 def _before_after(values) -> tuple[str, str]:
     # [before, after], as django-auditlog stores a plain field's change.
     before, after = (list(values) + ["", ""])[:2]
-    return str(before), str(after)
+    return tuple(str(_VALUE_WORDS.get(str(value), value)) for value in (before, after))
+
+
+def _recorded(model, name: str) -> bool:
+    """Whether `name` is a field of the row itself: django-auditlog also lists the rows that
+    point at a new one (a report's replies, a user's notifications), always empty there."""
+    try:
+        field = model._meta.get_field(name)
+    except (AttributeError, FieldDoesNotExist):
+        return True
+    return field.concrete or (field.many_to_many and not field.auto_created)
 
 
 def _verbose_name(model, name: str):
+    if name == "id":
+        return _ID_LABEL
     try:
         return model._meta.get_field(name).verbose_name
     except (AttributeError, FieldDoesNotExist):

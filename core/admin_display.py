@@ -17,3 +17,11 @@ def due_with_mark(due, *, overdue: bool) -> str:
     if overdue:
         return format_html("{} <strong>{}</strong>", text, gettext("overdue"))
     return text
+
+
+def local_datetime(value, empty: str = "-") -> str:
+    """A stored moment as staff read it on a read-only admin field: local time, localised;
+    `empty` when there is none (Django would print None for a method's None)."""
+    if value is None:
+        return empty
+    return formats.localize(timezone.localtime(value))

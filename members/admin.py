@@ -23,8 +23,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats.base_formats import XLSX
 
+from core.admin_safety import NoBulkDeleteAdminMixin
 from core.admin_scoping import (
     ScopedAdminMixin,
     register_scope,
@@ -266,7 +267,9 @@ class MemberAdminForm(forms.ModelForm):
 
 
 @admin.register(Member)
-class MemberAdmin(ScopedAdminMixin, ImportMixin, SafeExportAdminMixin, admin.ModelAdmin):
+class MemberAdmin(
+    NoBulkDeleteAdminMixin, ScopedAdminMixin, ImportMixin, SafeExportAdminMixin, admin.ModelAdmin
+):
     form = MemberAdminForm
     list_display = (
         "name",
@@ -296,7 +299,6 @@ class MemberAdmin(ScopedAdminMixin, ImportMixin, SafeExportAdminMixin, admin.Mod
     autocomplete_fields = ("sector", "sector_group", "street_group", "user")
 
     resource_classes = [MemberResource]
-    formats = [XLSX, CSV]
     import_export_change_list_template = "admin/members/member/change_list.html"
     import_template_name = "admin/members/member/import.html"
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.formats.base_formats import XLSX
 
 from core.admin_display import due_with_mark
+from core.admin_safety import NoBulkDeleteAdminMixin
 from core.admin_scoping import ScopedAdminMixin, register_scope, scoped_related_filter
 from core.admin_steps import Step, StepsAdminMixin
 from core.exports import SafeExportAdminMixin, SafeExportForm
@@ -128,7 +129,7 @@ REPORT_STEPS = (
     Step(
         "close",
         "closed",
-        _("Close"),
+        _("Close the report"),
         lambda r, actor, data: services.opinion_report_close(report=r, actor=actor),
     ),
 )
@@ -173,7 +174,7 @@ PROPOSAL_STEPS = (
     Step(
         "close",
         "closed",
-        _("Close"),
+        _("Close the proposal"),
         lambda p, actor, data: services.proposal_close(proposal=p, actor=actor),
     ),
 )
@@ -346,7 +347,11 @@ class OpinionExportMixin(SafeExportAdminMixin):
 
 @admin.register(OpinionReport)
 class OpinionReportAdmin(
-    ScopedAdminMixin, ReadOnlyStepsAdminMixin, OpinionExportMixin, admin.ModelAdmin
+    NoBulkDeleteAdminMixin,
+    ScopedAdminMixin,
+    ReadOnlyStepsAdminMixin,
+    OpinionExportMixin,
+    admin.ModelAdmin,
 ):
     workflow = REPORT
     steps = REPORT_STEPS
@@ -487,7 +492,11 @@ class OpinionReportAdmin(
 
 @admin.register(Proposal)
 class ProposalAdmin(
-    ScopedAdminMixin, ReadOnlyStepsAdminMixin, OpinionExportMixin, admin.ModelAdmin
+    NoBulkDeleteAdminMixin,
+    ScopedAdminMixin,
+    ReadOnlyStepsAdminMixin,
+    OpinionExportMixin,
+    admin.ModelAdmin,
 ):
     workflow = PROPOSAL
     steps = PROPOSAL_STEPS

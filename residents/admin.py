@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_display import due_with_mark
+from core.admin_safety import NoBulkDeleteAdminMixin
 from core.admin_scoping import (
     ScopedAdminMixin,
     change_link,
@@ -298,7 +299,13 @@ STEPS = (
 
 
 @admin.register(ResidentIssue)
-class ResidentIssueAdmin(ScopedAdminMixin, StepsAdminMixin, SafeExportAdminMixin, admin.ModelAdmin):
+class ResidentIssueAdmin(
+    NoBulkDeleteAdminMixin,
+    ScopedAdminMixin,
+    StepsAdminMixin,
+    SafeExportAdminMixin,
+    admin.ModelAdmin,
+):
     workflow = ISSUE
     steps = STEPS
     # Staff triage many issues in a row: every open step's form is on the change page.

@@ -118,7 +118,8 @@ TO_PROPOSAL = {8, 27}
 ANSWERED = {5, 19, 29}
 CLOSED = {0, 4, 10, 12, 14, 16, 20, 22, 24, 30}
 ACCEPTED_ONLY = {7, 23}
-SATISFACTION = {0: "solved", 4: "solved", 10: "partly", 12: "solved", 16: "unsolved"}
+# Issue 0 became a report still under way: its resident is asked once the report has an outcome.
+SATISFACTION = {4: "solved", 10: "partly", 12: "solved", 16: "unsolved"}
 # Channels other than the web form.
 CHANNELS = {4: "phone", 12: "visit", 22: "phone", 26: "studio"}
 # Residents who left a name and phone.
@@ -247,7 +248,9 @@ def seed_resident_issues(ctx) -> None:
         if index in ANSWERED:
             services.issue_answer(issue=issue, actor=office, reply=PRESET_REPLIES[4][1])
         if index in CLOSED:
-            services.issue_close(issue=issue, actor=office, reply=PRESET_REPLIES[1][1])
+            # Closed on being taken into a report ("纳入社情民意"), or as dealt with ("已解决").
+            reply = PRESET_REPLIES[2][1] if index in TO_REPORT else PRESET_REPLIES[1][1]
+            services.issue_close(issue=issue, actor=office, reply=reply)
             if index in SATISFACTION:
                 services.issue_feedback_record(issue=issue, answer=SATISFACTION[index])
 

@@ -89,6 +89,8 @@ class ChainItem:
     text: str
     state_label: str = ""
     steps: list[PublicStep] = field(default_factory=list)
+    # Come to an outcome the resident can judge (see TargetKind.settled).
+    settled: bool = True
 
 
 @dataclass
@@ -104,8 +106,28 @@ class Tracking:
         return self.followed.pk != self.issue.pk
 
     @property
+    def outcome_pending(self) -> bool:
+        """Something the issue became (a report, a proposal) is still under way."""
+        return not all(item.settled for item in self.chain)
+
+    @property
     def asks_for_feedback(self) -> bool:
-        return self.followed.state == ResidentIssue.State.CLOSED and not self.issue.satisfaction
+        # Asked once the reply is final: not while the page still says a report or proposal
+        # made of the issue is being handled (the same rule as the feedback step's guard).
+        return (
+            self.followed.state == ResidentIssue.State.CLOSED
+            and not self.issue.satisfaction
+            and not self.outcome_pending
+        )
+
+    @property
+    def awaits_outcome(self) -> bool:
+        """Closed, not answered yet, and the question waits for the outcome of the items."""
+        return (
+            self.followed.state == ResidentIssue.State.CLOSED
+            and not self.issue.satisfaction
+            and self.outcome_pending
+        )
 
 
 def _public_steps(rows) -> list[PublicStep]:
@@ -162,18 +184,35 @@ def issue_tracking(code: str) -> Tracking | None:
     # workflow of its own (a report, a proposal) is followed in a card of its own.
     chain = []
     for link in followed_targets:
-        target = link.target
-        chain.append(
-            ChainItem(
-                kind_label=str(link.target_kind.label),
-                text=link.target_kind.public_text(target),
-                state_label=target.get_state_display(),
-                steps=_public_steps(
-                    chain_rows.get((content_types[type(target)].pk, target.pk), [])
-                ),
-            )
+        target, kind = link.target, link.target_kind
+        item = ChainItem(
+            kind_label=str(kind.label),
+            text=kind.public_text(target),
+            state_label=target.get_state_display(),
+            steps=_public_steps(chain_rows.get((content_types[type(target)].pk, target.pk), [])),
+            settled=kind.settled(target),
         )
+        acted_at = kind.member_acted_at(target)
+        if kind.pending_text is not None and acted_at is None:
+            # Still the draft staff started for the member: the words are not theirs yet.
+            item.text = kind.pending_text(target)
+            item.state_label = gettext("passed to a member to write")
+        elif kind.pending_text is not None:
+            steps.append(PublicStep(at=acted_at, label=gettext("taken up by a member")))
+        chain.append(item)
+    steps.sort(key=lambda step: step.at)
     return Tracking(issue=issue, followed=followed, steps=steps, chain=chain)
+
+
+def issue_outcome_known(issue: ResidentIssue) -> bool:
+    """Every report or proposal the issue became has come to an outcome (or there is none):
+    only then is the resident asked whether the problem was solved."""
+    links = IssueLink.objects.filter(issue=issue).select_related(*targets.select_related_fields())
+    return all(
+        link.target_kind.settled(link.target)
+        for link in links
+        if link.target_kind.follows_public_timeline
+    )
 
 
 # --- Duplicates -----------------------------------------------------------------------------

@@ -291,9 +291,12 @@ def issue_convert(
         target = target_kind.create(
             issue=locked, actor=actor, member=member, group=group, title=title, category=category
         )
-        # The public wording names the new item, which exists only from here on.
+        # The public wording names the new item, which exists only from here on. It is a draft
+        # staff started for the member: passed on, not yet taken up (that is read from the
+        # item's submission on the tracking page).
+        wording = target_kind.pending_text or target_kind.public_text
         step = selectors.issue_timeline(locked).filter(action="issue_convert").latest("pk")
-        step.note = _public(lambda: target_kind.public_text(target))
+        step.note = _public(lambda: wording(target))
         step.save(update_fields=["note"])
         _link(
             locked,

@@ -47,6 +47,14 @@ class TargetKind:
     # The target has a workflow of its own whose public timeline rows (department replies…)
     # the resident follows on the tracking page.
     follows_public_timeline: bool = False
+    # Conversion: when the member made the item their own (submitted it), None while it is
+    # still the draft staff started for them. Until then the resident reads `pending_text`:
+    # that it was passed to a member to write, not that a member took it up.
+    member_acted_at: Callable[[Model], Any] = field(default=lambda target: None)
+    pending_text: Callable[[Model], str] | None = None
+    # Conversion: the item has come to an outcome the resident can judge (a reply, a decision
+    # not to adopt it, its closing). Until then they are not asked whether it was solved.
+    settled: Callable[[Model], bool] = field(default=lambda target: True)
 
     @property
     def creates(self) -> bool:
@@ -203,6 +211,23 @@ def _create_proposal(*, issue, actor, member, group, title, category):
     )
 
 
+def _report_settled(report) -> bool:
+    return report.state in {
+        report.State.DECLINED,
+        report.State.FEEDBACK,
+        report.State.CLOSED,
+    }
+
+
+def _proposal_settled(proposal) -> bool:
+    return proposal.state in {
+        proposal.State.NOT_FILED,
+        proposal.State.REPLIED,
+        proposal.State.EVALUATED,
+        proposal.State.CLOSED,
+    }
+
+
 # The member (or the group's members) are told by the opinions services themselves.
 register(
     TargetKind(
@@ -216,6 +241,12 @@ register(
         ),
         create=_create_report,
         follows_public_timeline=True,
+        member_acted_at=lambda report: report.submitted_at,
+        pending_text=lambda report: (
+            gettext("Passed to a CPPCC member to write a public-opinion report: “%(title)s”.")
+            % {"title": report.title}
+        ),
+        settled=_report_settled,
     )
 )
 register(
@@ -229,5 +260,11 @@ register(
         ),
         create=_create_proposal,
         follows_public_timeline=True,
+        member_acted_at=lambda proposal: proposal.submitted_at,
+        pending_text=lambda proposal: (
+            gettext("Passed to CPPCC members to write a proposal: “%(title)s”.")
+            % {"title": proposal.title}
+        ),
+        settled=_proposal_settled,
     )
 )

@@ -34,6 +34,11 @@ FOLLOWED_CLOSED = Guard(
     lambda issue: (issue.merged_into or issue).state == State.CLOSED,
     _("You can say whether it was solved once the issue is closed."),
 )
+OUTCOME_KNOWN = Guard(
+    "outcome_known",
+    lambda issue: selectors.issue_outcome_known(issue.merged_into or issue),
+    _("You can say whether it was solved once the report or proposal made of it has an outcome."),
+)
 NOT_ANSWERED_YET = Guard(
     "not_answered_yet",
     lambda issue: not issue.satisfaction,
@@ -62,7 +67,9 @@ ISSUE = register(
             ),
             Edge(
                 "issue_convert",
-                _("taken up by a member"),
+                # A draft started for a member: "taken up by a member" comes when they submit
+                # it (the tracking page reads it from the report's or proposal's own date).
+                _("passed to a member to write"),
                 HANDLING,
                 State.IN_PROGRESS,
                 may_act=may_triage,
@@ -91,7 +98,7 @@ ISSUE = register(
                 "issue_feedback",
                 _("resident said whether it was solved"),
                 tuple(State.values),
-                guards=(FOLLOWED_CLOSED, NOT_ANSWERED_YET),
+                guards=(FOLLOWED_CLOSED, OUTCOME_KNOWN, NOT_ANSWERED_YET),
             ),
             Edge("issue_note", _("internal note"), tuple(State.values), may_act=may_triage),
         ),

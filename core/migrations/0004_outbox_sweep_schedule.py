@@ -7,7 +7,8 @@ database where the row exists) keeps what they set.
 from django.db import migrations
 from django.utils import timezone
 
-TASK_NAME = "outbox sweep"
+# Staff read it in the admin's list of schedules (系统设置): its name is Chinese.
+TASK_NAME = "通知补发（发件箱巡检）"
 
 
 def create_schedule(apps, schema_editor):

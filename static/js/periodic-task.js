@@ -11,6 +11,6 @@
     const additional = readableCrontabs[$("#id_crontab").val()];
     help.text("");
     help.html(originalCrontabHelp);
-    help.append(document.createElement("br"), document.createTextNode(`Translation: ${additional}`));
+    help.append(document.createElement("br"), document.createTextNode(additional));
   });
 })(window.django && window.django.jQuery);

@@ -178,7 +178,7 @@ def test_the_sweep_takes_rows_left_pending_or_left_sending_past_the_lease(
 
 
 def test_the_sweep_runs_every_five_minutes_from_the_beat_schedule():
-    task = PeriodicTask.objects.select_related("interval").get(name="outbox sweep")
+    task = PeriodicTask.objects.select_related("interval").get(task="core.tasks.sweep_deliveries")
 
     assert task.enabled
     assert task.task == "core.tasks.sweep_deliveries"

@@ -142,7 +142,7 @@ def test_activity_reminders_are_not_sent_when_the_claim_is_rolled_back(
 
 @pytest.mark.django_db
 def test_activity_reminders_beat_schedule_runs_the_task_daily_at_six_pm_shanghai_time():
-    task = PeriodicTask.objects.select_related("crontab").get(name="activity reminders")
+    task = PeriodicTask.objects.select_related("crontab").get(name="委员履职活动提醒")
 
     assert task.enabled
     assert task.task == "members.tasks.send_activity_reminders"
