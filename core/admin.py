@@ -5,6 +5,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .admin_display import ReadOnlyAdminMixin
 from .audit import mask_personal
 from .models import Delivery, WorkdayException
 from .sms import mask_phone
@@ -22,7 +23,7 @@ class WorkdayExceptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The outbox: every email and text message, whether it went out, and why not. Written by
     the services and the send task, only read here (office staff hold the view permission;
     liaison staff have none, so nothing to scope)."""
@@ -70,15 +71,6 @@ class DeliveryAdmin(admin.ModelAdmin):
     def address_shown(self, obj):
         return mask_phone(obj.address) if obj.channel == Delivery.Channel.SMS else obj.address
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 # --- The audit trail --------------------------------------------------------------------------
 # django-auditlog's own page links to every changed row and lets a superuser delete entries;
@@ -88,7 +80,7 @@ admin.site.unregister(LogEntry)
 
 
 @admin.register(LogEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "timestamp",
         "actor_label",
@@ -115,15 +107,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "cid",
     )
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("who"), ordering="actor")
     def actor_label(self, obj):

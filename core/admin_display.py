@@ -25,3 +25,18 @@ def local_datetime(value, empty: str = "-") -> str:
     if value is None:
         return empty
     return formats.localize(timezone.localtime(value))
+
+
+class ReadOnlyAdminMixin:
+    """For logs the services write and staff only read (the outbox, the audit trail, who saw or
+    searched or exported phone numbers): nobody adds, changes or deletes a row from the admin,
+    superusers included."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import XLSX
 
+from core.admin_display import ReadOnlyAdminMixin
 from core.admin_safety import NoBulkDeleteAdminMixin
 from core.admin_scoping import (
     ScopedAdminMixin,
@@ -589,19 +590,10 @@ class ActivityAdmin(ScopedAdminMixin, SafeExportAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(MemberPhoneExport)
-class MemberPhoneExportAdmin(admin.ModelAdmin):
+class MemberPhoneExportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Who exported members' whole phone numbers: written by the service, only read here."""
 
     list_display = ("exported_at", "exported_by", "row_count")
     list_select_related = ("exported_by",)
     search_fields = ("exported_by__username",)
     date_hierarchy = "exported_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_display import due_with_mark
+from core.admin_display import ReadOnlyAdminMixin, due_with_mark
 from core.admin_safety import NoBulkDeleteAdminMixin
 from core.admin_scoping import (
     ScopedAdminMixin,
@@ -120,7 +120,7 @@ class PresetReplyAdmin(admin.ModelAdmin):
 
 
 @admin.register(PhoneViewLog)
-class PhoneViewLogAdmin(admin.ModelAdmin):
+class PhoneViewLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Who saw which resident's whole phone number: written by the service, only read here."""
 
     list_display = ("viewed_at", "viewer", "issue")
@@ -129,18 +129,9 @@ class PhoneViewLogAdmin(admin.ModelAdmin):
     search_fields = ("issue__tracking_code", "viewer__username")
     date_hierarchy = "viewed_at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PhoneSearchLog)
-class PhoneSearchLogAdmin(admin.ModelAdmin):
+class PhoneSearchLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Who looked for issues by a phone number: written by the service, only read here."""
 
     list_display = ("searched_at", "searcher", "masked_mobile")
@@ -148,15 +139,6 @@ class PhoneSearchLogAdmin(admin.ModelAdmin):
     list_filter = ("searched_at",)
     search_fields = ("searcher__username",)
     date_hierarchy = "searched_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class IssuePhotoInline(admin.TabularInline):
