@@ -91,6 +91,18 @@ def check_required(field: str, value: str, *, limit: int = MAX_CONTENT_CHARS) ->
     return value
 
 
+def check_reply_letter(letter) -> None:
+    """The reply letter (答复函) is a PDF: the attachment check by content, then its kind."""
+    if letter is None:
+        return
+    try:
+        kind = validate_attachment(letter)
+    except ValidationError as error:
+        raise ValidationError({"letter": error.messages}) from None
+    if kind != Attachment.Kind.PDF:
+        raise ValidationError({"letter": _("The reply letter must be a PDF file.")})
+
+
 def short(title: str) -> str:
     """A title cut to fit in a notification's title."""
     return Truncator(title).chars(60)

@@ -24,11 +24,9 @@ from members import roles
 from members.models import Member
 
 from .. import selectors
-from ..attachments import validate_attachment
 from ..drafts import REPORT_DRAFT
 from ..models import (
     AdoptionLevel,
-    Attachment,
     Bulletin,
     DeclineReason,
     Department,
@@ -46,6 +44,7 @@ from ..workflow import (
 from .common import (
     attachments_add,
     check_deadline,
+    check_reply_letter,
     check_required,
     check_text,
     department_users,
@@ -373,18 +372,6 @@ def _replying_department(report: OpinionReport, actor, department: Department | 
     on_report = selectors.report_departments(report)
     mine = set(selectors.departments_of(actor).values_list("pk", flat=True))
     return next((d for d in on_report if d.pk in mine), None) or report.department
-
-
-def check_reply_letter(letter) -> None:
-    """The reply letter (答复函) is a PDF: the attachment check by content, then its kind."""
-    if letter is None:
-        return
-    try:
-        kind = validate_attachment(letter)
-    except ValidationError as error:
-        raise ValidationError({"letter": error.messages}) from None
-    if kind != Attachment.Kind.PDF:
-        raise ValidationError({"letter": _("The reply letter must be a PDF file.")})
 
 
 def opinion_report_reply(
