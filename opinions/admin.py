@@ -301,16 +301,39 @@ class InstructionInline(ScopedAdminMixin, ReadOnlyInlineMixin, admin.TabularInli
     readonly_fields = fields
 
 
-class ReplyInline(ScopedAdminMixin, ReadOnlyInlineMixin, admin.TabularInline):
+class ReplyLetterMixin:
+    """A department reply's letter (答复函) as a link to the checking download view; the
+    inline's queryset prefetches `attachments`."""
+
+    @admin.display(description=_("reply letter"))
+    def letter_link(self, reply):
+        letter = reply.letter
+        if letter is None:
+            return ""
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("opinions:attachment", args=[letter.pk]),
+            letter.display_name,
+        )
+
+
+class ReplyInline(ReplyLetterMixin, ScopedAdminMixin, ReadOnlyInlineMixin, admin.TabularInline):
+    """Each unit's reply to a proposal, with its reply letter."""
+
     model = ProposalReply
-    fields = ("department", "is_lead", "round", "text", "created_at")
+    fields = ("department", "is_lead", "round", "text", "letter_link", "created_at")
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("department", "proposal")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("department", "proposal")
+            .prefetch_related("attachments")
+        )
 
 
-class ReportReplyInline(ReadOnlyInlineMixin, admin.TabularInline):
+class ReportReplyInline(ReplyLetterMixin, ReadOnlyInlineMixin, admin.TabularInline):
     """Each department's reply, with its reply letter (served by the checking download view)."""
 
     model = ReportReply
@@ -323,17 +346,6 @@ class ReportReplyInline(ReadOnlyInlineMixin, admin.TabularInline):
             .get_queryset(request)
             .select_related("department", "report")
             .prefetch_related("attachments")
-        )
-
-    @admin.display(description=_("reply letter"))
-    def letter_link(self, reply):
-        letter = reply.letter
-        if letter is None:
-            return ""
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse("opinions:attachment", args=[letter.pk]),
-            letter.display_name,
         )
 
 

@@ -200,27 +200,25 @@ class EvaluationForm(forms.Form):
 
 
 class DepartmentReplyForm(forms.Form):
+    """A department's reply to a forwarded report or an assigned proposal, with the formal
+    reply letter (答复函) if there is one; the service checks that the letter is a PDF."""
+
     text = forms.CharField(
         label=_("Your reply"),
         max_length=MAX_CONTENT_CHARS,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("What was done or will be done, and by when. The member sees this text."),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper()
-
-
-class ReportReplyForm(DepartmentReplyForm):
-    """A department's reply to a forwarded report, with the formal reply letter (答复函)."""
-
     letter = forms.FileField(
         label=_("Reply letter (PDF)"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
         help_text=_("The signed reply letter, if there is one: a PDF of at most 10 MB."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
 
 
 # --- The admin's step pages ----------------------------------------------------------------

@@ -23,6 +23,7 @@ from .models import (
     Department,
     OpinionReport,
     Proposal,
+    ProposalReply,
     ReportAdoption,
     ReportReply,
 )
@@ -276,7 +277,16 @@ def report_detail(report_qs: QuerySet[OpinionReport], pk: int) -> OpinionReport:
 def proposal_detail(proposal_qs: QuerySet[Proposal], pk: int) -> Proposal:
     return (
         proposal_qs.select_related("session", "proposer", "group", "lead_department")
-        .prefetch_related("cosigners", "co_departments", "replies__department")
+        .prefetch_related(
+            "cosigners",
+            "co_departments",
+            Prefetch(
+                "replies",
+                queryset=ProposalReply.objects.select_related("department").prefetch_related(
+                    "attachments"
+                ),
+            ),
+        )
         .get(pk=pk)
     )
 
@@ -290,6 +300,12 @@ def attachment_viewable_by(user, attachment: Attachment) -> bool:
         # A reply letter: whoever may see the report it answers.
         model = OpinionReport
         pk = ReportReply.objects.filter(pk=pk).values_list("report_id", flat=True).first()
+        if pk is None:
+            return False
+    elif model is ProposalReply:
+        # A reply letter: whoever may see the proposal it answers.
+        model = Proposal
+        pk = ProposalReply.objects.filter(pk=pk).values_list("proposal_id", flat=True).first()
         if pk is None:
             return False
     if model is OpinionReport:

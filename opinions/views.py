@@ -23,7 +23,7 @@ from core.workflow import TransitionRefused
 
 from . import selectors, services
 from .drafts import DraftKind
-from .forms import DepartmentReplyForm, DraftForm, EvaluationForm, ReportReplyForm
+from .forms import DepartmentReplyForm, DraftForm, EvaluationForm
 from .models import Attachment, OpinionReport, Proposal
 from .workflow import PROPOSAL, REPORT
 
@@ -337,7 +337,7 @@ def department_report(request: HttpRequest, pk: int) -> HttpResponse:
     on_report = selectors.report_departments(report)
     my_department = next((d for d in on_report if d.pk in mine and d.pk not in replied), None)
     may_reply = my_department is not None and REPORT.allows("replied", report)
-    form = ReportReplyForm(request.POST or None, request.FILES or None) if may_reply else None
+    form = DepartmentReplyForm(request.POST or None, request.FILES or None) if may_reply else None
     if form is not None and request.method == "POST" and form.is_valid():
         try:
             services.opinion_report_reply(
@@ -377,15 +377,21 @@ def department_proposal(request: HttpRequest, pk: int) -> HttpResponse:
     is_lead = proposal.lead_department_id in mine
     co_department = next((d for d in proposal.co_departments.all() if d.pk in mine), None)
     awaiting = proposal.awaits_reply
-    form = DepartmentReplyForm(request.POST or None) if awaiting else None
+    form = DepartmentReplyForm(request.POST or None, request.FILES or None) if awaiting else None
     if form is not None and request.method == "POST" and form.is_valid():
-        text = form.cleaned_data["text"]
+        text, letter = form.cleaned_data["text"], form.cleaned_data["letter"]
         try:
             if is_lead:
-                services.proposal_reply(proposal=proposal, actor=request.user, text=text)
+                services.proposal_reply(
+                    proposal=proposal, actor=request.user, text=text, letter=letter
+                )
             else:
                 services.proposal_co_reply(
-                    proposal=proposal, actor=request.user, department=co_department, text=text
+                    proposal=proposal,
+                    actor=request.user,
+                    department=co_department,
+                    text=text,
+                    letter=letter,
                 )
         except ValidationError as error:
             apply_service_error(form, error)

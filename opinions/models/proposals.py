@@ -224,7 +224,9 @@ class Proposal(models.Model):
 
 
 class ProposalReply(models.Model):
-    """答复: a department's reply (the lead unit's answer, or a co-handler's contribution)."""
+    """答复: a department's reply (the lead unit's answer, or a co-handler's contribution),
+    with the formal reply letter (答复函, a PDF) as its attachment when the department gives
+    one."""
 
     proposal = models.ForeignKey(
         Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="replies"
@@ -246,6 +248,10 @@ class ProposalReply(models.Model):
     )
     created_at = models.DateTimeField(_("replied at"), auto_now_add=True)
 
+    # The reply letter: an attachment whose subject is this reply, so it is served only to
+    # those who may see the proposal (opinions.selectors.attachment_viewable_by).
+    attachments = GenericRelation(Attachment)
+
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("proposal reply")
@@ -253,3 +259,8 @@ class ProposalReply(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department} · {self.proposal}"
+
+    @property
+    def letter(self) -> Attachment | None:
+        """The reply letter (use with `attachments` prefetched)."""
+        return next(iter(self.attachments.all()), None)

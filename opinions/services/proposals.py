@@ -29,7 +29,9 @@ from ..models import CommitteeSession, Department, Proposal, ProposalReply
 from ..workflow import PROPOSAL, SESSION_OPEN, handles_department
 from .common import (
     actor_label,
+    attachments_add,
     check_deadline,
+    check_reply_letter,
     check_required,
     department_users,
     office_label,
@@ -260,13 +262,15 @@ def _reply_round(proposal: Proposal) -> int:
     return 2 if proposal.rehandled else 1
 
 
-def proposal_reply(*, proposal: Proposal, actor, text: str) -> Proposal:
+def proposal_reply(*, proposal: Proposal, actor, text: str, letter=None) -> Proposal:
     """答复: the lead unit's reply (by one of its handlers, or by staff who received it on
-    paper). Refused once the proposal was answered or closed."""
+    paper), with the reply letter (答复函, a PDF) if given. Refused once the proposal was
+    answered or closed; a letter that is not a PDF is refused before anything is written."""
     text = check_required("text", text)
+    check_reply_letter(letter)
 
     def after(locked: Proposal) -> None:
-        ProposalReply.objects.create(
+        reply = ProposalReply.objects.create(
             proposal=locked,
             department=locked.lead_department,
             is_lead=True,
@@ -274,6 +278,8 @@ def proposal_reply(*, proposal: Proposal, actor, text: str) -> Proposal:
             text=text,
             replied_by=actor,
         )
+        if letter is not None:
+            attachments_add(subject=reply, files=[letter], actor=actor)
         _tell_members(
             locked,
             lambda: (
@@ -294,9 +300,13 @@ def proposal_reply(*, proposal: Proposal, actor, text: str) -> Proposal:
     )
 
 
-def proposal_co_reply(*, proposal: Proposal, actor, department: Department, text: str) -> Proposal:
-    """A co-handling unit's opinion, for the lead unit to take into its reply."""
+def proposal_co_reply(
+    *, proposal: Proposal, actor, department: Department, text: str, letter=None
+) -> Proposal:
+    """A co-handling unit's opinion, for the lead unit to take into its reply, with its
+    letter (a PDF) if given; the letter is checked before anything is written."""
     text = check_required("text", text)
+    check_reply_letter(letter)
 
     def may_act(locked: Proposal) -> bool:
         is_co = locked.co_departments.filter(pk=department.pk).exists()
@@ -305,7 +315,7 @@ def proposal_co_reply(*, proposal: Proposal, actor, department: Department, text
         )
 
     def after(locked: Proposal) -> None:
-        ProposalReply.objects.create(
+        reply = ProposalReply.objects.create(
             proposal=locked,
             department=department,
             is_lead=False,
@@ -313,6 +323,8 @@ def proposal_co_reply(*, proposal: Proposal, actor, department: Department, text
             text=text,
             replied_by=actor,
         )
+        if letter is not None:
+            attachments_add(subject=reply, files=[letter], actor=actor)
         _tell_departments(
             locked,
             [locked.lead_department],
