@@ -18,8 +18,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, widgets
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from core.exports import SafeExportResource
 
@@ -340,6 +338,9 @@ def roster_template_xlsx() -> bytes:
         EXAMPLE_MOBILE if field.attribute == "mobile" else resource.export_field(field, example)
         for field in export_fields
     ]
+
+    from openpyxl import Workbook  # only for this download: not loaded by every web worker
+    from openpyxl.styles import Font
 
     workbook = Workbook()
     sheet = workbook.active

@@ -24,9 +24,6 @@ from pathlib import PurePath, PurePosixPath
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from core.images import (
     MAX_PIXELS,
@@ -181,7 +178,13 @@ def _check_package(upload, name: str) -> None:
         upload.seek(0)
 
 
-def _pdf_objects(reader: PdfReader):
+# pypdf is imported by the PDF check itself: a web worker that never checks a PDF does not
+# carry it.
+
+
+def _pdf_objects(reader):
+    from pypdf.generic import IndirectObject
+
     for generation, numbers in reader.xref.items():
         for number in numbers:
             yield reader.get_object(IndirectObject(number, generation, reader))
@@ -192,6 +195,8 @@ def _pdf_objects(reader: PdfReader):
 def _pdf_is_active(obj, depth: int = 0) -> bool:
     """Whether `obj` or a dictionary nested in it (not behind a reference: each referenced
     object is visited on its own) names a script, a launch or an embedded file."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+
     if depth > 32:
         return True  # nesting no real document has
     if isinstance(obj, DictionaryObject):
@@ -213,6 +218,9 @@ def _pdf_is_active(obj, depth: int = 0) -> bool:
 
 
 def _check_pdf(upload, name: str) -> None:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
     upload.seek(0)
     try:
         reader = PdfReader(upload)
