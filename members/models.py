@@ -205,6 +205,8 @@ class Member(PinyinSortedMixin, models.Model):
         # The roster is listed by name everywhere; an index keeps that a walk, not a sort.
         indexes = [
             models.Index(fields=["name_pinyin", "name", "id"], name="member_pinyin_idx"),
+            # The term filter's first and last term: two index probes, not a scan.
+            models.Index(fields=["term"], name="member_term_idx"),
         ]
         constraints = [
             models.CheckConstraint(
