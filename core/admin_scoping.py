@@ -198,12 +198,18 @@ class ScopedAdminMixin:
         return narrow(super().get_export_queryset(request), request.user)
 
 
+#: A filter that would list more choices than this is left out of the sidebar: a district has a
+#: few dozen groups and streets, but a province-wide roster's 2,000 groups would be 2,000 links
+#: rendered on every page of the list, growing with the roster (the search box finds them).
+MAX_FILTER_CHOICES = 60
+
+
 def scoped_related_filter(field_name: str, title, **limit: object) -> type[admin.SimpleListFilter]:
     """A changelist filter on a foreign key that offers only the related rows the user may see.
 
     Django's own RelatedFieldListFilter lists every related row (another group's name, say);
     this one asks the related model's selector. `limit` narrows the choices further, such as
-    `kind="sector"`.
+    `kind="sector"`. Beyond MAX_FILTER_CHOICES choices the filter is not shown.
     """
 
     class ScopedRelatedFilter(admin.SimpleListFilter):
@@ -214,7 +220,11 @@ def scoped_related_filter(field_name: str, title, **limit: object) -> type[admin
             rows = visible_rows(related, request.user)
             if rows is None:
                 rows = related._default_manager.all()
-            return [(str(row.pk), str(row)) for row in rows.filter(**limit)]
+            # One more than the most shown: enough to know there are too many, whatever the size.
+            rows = list(rows.filter(**limit)[: MAX_FILTER_CHOICES + 1])
+            if len(rows) > MAX_FILTER_CHOICES:
+                return []
+            return [(str(row.pk), str(row)) for row in rows]
 
         def queryset(self, request, queryset):
             if self.value():

@@ -322,8 +322,15 @@ class MemberAdmin(
     show_full_result_count = False
     # The name as typed (张) or in pinyin (zhang): staff without a Chinese input method at hand
     # find people too, in the list and in every autocomplete picking a member.
-    search_fields = ("name", "name_pinyin", "work_unit", "mobile")
-    search_help_text = _("Name (or its pinyin), work unit or mobile number.")
+    search_fields = (
+        "name",
+        "name_pinyin",
+        "work_unit",
+        "mobile",
+        "street_group__name",
+        "sector_group__name",
+    )
+    search_help_text = _("Name (or its pinyin), work unit, mobile number or group.")
     autocomplete_fields = ("sector", "sector_group", "street_group", "user")
 
     resource_classes = [MemberResource]

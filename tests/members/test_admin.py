@@ -225,6 +225,30 @@ def test_term_filter_offers_the_rosters_terms_and_reads_them_without_scanning_it
     assert refused.status_code == 302 and "e=1" in refused["Location"]
 
 
+def test_group_filters_give_way_to_the_search_box_when_there_are_too_many_groups(
+    client, office, monkeypatch
+):
+    from core import admin_scoping
+
+    MemberFactory(name="赵一", street_group=GroupFactory(name="北街街道活动组"))
+    MemberFactory(name="钱二", street_group=GroupFactory(name="南街街道活动组"))
+    url = reverse("admin:members_member_changelist")
+    street_group = Member._meta.get_field("street_group").verbose_name
+
+    def titles():
+        response = client.get(url)
+        return {
+            str(spec.title) for spec in response.context["cl"].filter_specs if spec.has_output()
+        }
+
+    _login(client, office)
+    assert str(street_group) in titles()
+    monkeypatch.setattr(admin_scoping, "MAX_FILTER_CHOICES", 1)
+    assert str(street_group) not in titles()
+    # The search box finds a group's members instead.
+    assert _listed(client.get(url, {"q": "南街"})) == {"钱二"}
+
+
 # --- liaison scoping: change pages --------------------------------------------------------------
 
 
