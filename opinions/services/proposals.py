@@ -105,11 +105,6 @@ def proposal_number_take(_locked: Proposal) -> dict:
     return {"session": session, "number": session.last_number, "submitted_at": timezone.now()}
 
 
-@in_site_language
-def _number_note(proposal: Proposal) -> str:
-    return _("Numbered %(number)s") % {"number": proposal.number_label}
-
-
 @transaction.atomic
 def committee_session_make_current(*, session: CommitteeSession, actor) -> CommitteeSession:
     """Make `session` the one proposals are numbered in (office staff only). Waits for
