@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 
 from core.models import TimelineEntry
 from members import roles
-from members.selectors import groups_visible_to, members_visible_to
+from members.selectors import groups_visible_to, members_visible_to, visible_group_ids
 
 from . import targets
 from .models import (
@@ -44,11 +44,14 @@ def issues_visible_to(user) -> QuerySet[ResidentIssue]:
         return ResidentIssue.objects.all()
     if not roles.has_role(user, roles.LIAISON_STAFF):
         return ResidentIssue.objects.none()
-    groups = groups_visible_to(user)
+    group_ids = visible_group_ids(user)
     routed = IssueLink.objects.filter(
-        Q(group__in=groups) | Q(member__in=members_visible_to(user))
+        Q(group_id__in=group_ids) | Q(member__in=members_visible_to(user).values("pk"))
     ).values("issue_id")
-    return ResidentIssue.objects.filter(Q(street__group__in=groups) | Q(pk__in=routed))
+    # Subqueries, no join: the admin ANDs this condition into its list's own query
+    # (core.admin_scoping.narrow), read along the list's ordering index.
+    streets = Street.objects.filter(group_id__in=group_ids).values("pk")
+    return ResidentIssue.objects.filter(Q(street__in=streets) | Q(pk__in=routed))
 
 
 def issues_linked_to(target) -> QuerySet[ResidentIssue]:
