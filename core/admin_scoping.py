@@ -28,23 +28,36 @@ from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Model, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.forms import ModelChoiceField
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
+from .admin_pagination import BoundedCountPaginator
+
 ScopeSelector = Callable[..., QuerySet]
 
 _SCOPES: dict[type[Model], ScopeSelector] = {}
+_LISTED: dict[type[Model], Callable[..., list | None]] = {}
 
 
-def register_scope(model: type[Model], selector: ScopeSelector) -> None:
+def register_scope(
+    model: type[Model], selector: ScopeSelector, *, listed: Callable[..., list | None] = None
+) -> None:
     """Declare that the rows of `model` a user may see are `selector(user)`: once per model,
-    by the app that owns it, next to its admin classes."""
+    by the app that owns it, next to its admin classes.
+
+    `listed(user)`, where given, returns those rows when they are already in memory for this
+    request (a liaison's handful of groups), else None: sidebar filters then read them
+    instead of asking the database again.
+    """
     existing = _SCOPES.get(model)
     if existing is not None and existing is not selector:
         raise RuntimeError(f"{model.__name__} already has a scope")
     _SCOPES[model] = selector
+    if listed is not None:
+        _LISTED[model] = listed
 
 
 def visible_rows(model: type[Model], user) -> QuerySet | None:
@@ -68,7 +81,27 @@ def narrow(queryset: QuerySet, user) -> QuerySet:
     visible = visible_rows(queryset.model, user)
     if visible is None or not visible.query.has_filters():
         return queryset
+    if _is_flat(visible) and not queryset.query.is_sliced:
+        # The selector's condition joins nothing: AND it into the queryset's own WHERE. Wrapped
+        # as `pk IN (SELECT pk … WHERE condition)`, PostgreSQL reads the whole table twice
+        # and joins the two (60 ms for a liaison's list at 166,666 resident issues, against
+        # 3 ms for the same condition read along the list's ordering index).
+        return queryset & visible
     return queryset.filter(pk__in=visible.values("pk"))
+
+
+def _is_flat(visible: QuerySet) -> bool:
+    """Whether `visible` is a plain filter of its model's table: no join (its conditions on
+    other tables are subqueries), no DISTINCT, slice, annotation or extra SQL."""
+    query = visible.query
+    return (
+        len([alias for alias, count in query.alias_refcount.items() if count]) <= 1
+        and not query.distinct
+        and not query.is_sliced
+        and not query.annotations
+        and not query.extra
+        and not query.combinator
+    )
 
 
 def may_open(user, obj: Model) -> bool:
@@ -150,8 +183,11 @@ class ScopedAdminMixin:
     """Scope a ModelAdmin or InlineModelAdmin by the registered selectors.
 
     List it before the admin base class: `class MemberAdmin(ScopedAdminMixin, admin.ModelAdmin)`.
-    Models without a registered selector pass through untouched.
+    Models without a registered selector pass through untouched. Its lists count at most
+    2,000 rows (`BoundedCountPaginator`).
     """
+
+    paginator = BoundedCountPaginator
 
     def get_queryset(self, request):
         return narrow(super().get_queryset(request), request.user)
@@ -209,28 +245,102 @@ def scoped_related_filter(field_name: str, title, **limit: object) -> type[admin
 
     Django's own RelatedFieldListFilter lists every related row (another group's name, say);
     this one asks the related model's selector. `limit` narrows the choices further, such as
-    `kind="sector"`. Beyond MAX_FILTER_CHOICES choices the filter is not shown.
+    `kind="sector"`. Beyond MAX_FILTER_CHOICES choices the filter is not shown. Several such
+    filters on one related model (a member's sector group and street group) are answered by
+    one query between them.
     """
 
-    class ScopedRelatedFilter(admin.SimpleListFilter):
+    class ScopedRelatedFilter(_ScopedRelatedFilterBase):
         parameter_name = field_name
 
-        def lookups(self, request, model_admin):
-            related = model_admin.model._meta.get_field(field_name).related_model
-            rows = visible_rows(related, request.user)
-            if rows is None:
-                rows = related._default_manager.all()
-            # One more than the most shown: enough to know there are too many, whatever the size.
-            rows = list(rows.filter(**limit)[: MAX_FILTER_CHOICES + 1])
-            if len(rows) > MAX_FILTER_CHOICES:
-                return []
-            return [(str(row.pk), str(row)) for row in rows]
-
-        def queryset(self, request, queryset):
-            if self.value():
-                return queryset.filter(**{field_name: self.value()})
-            return queryset
-
+    ScopedRelatedFilter.field_name = field_name
+    ScopedRelatedFilter.limit = limit
     ScopedRelatedFilter.title = title
     ScopedRelatedFilter.__name__ = f"Scoped{field_name.title().replace('_', '')}Filter"
     return ScopedRelatedFilter
+
+
+class _ScopedRelatedFilterBase(admin.SimpleListFilter):
+    field_name: str
+    limit: dict
+
+    @classmethod
+    def related_model(cls, model_admin) -> type[Model]:
+        return model_admin.model._meta.get_field(cls.field_name).related_model
+
+    def lookups(self, request, model_admin):
+        choices = _related_filter_choices(request, model_admin, self.related_model(model_admin))
+        rows = choices[type(self)]
+        if len(rows) > MAX_FILTER_CHOICES:
+            return []
+        return [(str(row.pk), str(row)) for row in rows]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{self.field_name: self.value()})
+        return queryset
+
+
+def _related_filter_choices(request, model_admin, related: type[Model]) -> dict:
+    """The rows each scoped filter of `model_admin` on `related` offers (at most one more than
+    shown: enough to know there are too many, whatever the size), read once per request."""
+    memo = request.__dict__.setdefault("_scoped_filter_choices", {})
+    key = (type(model_admin), related)
+    if key in memo:
+        return memo[key]
+    siblings = [
+        spec
+        for spec in model_admin.get_list_filter(request)
+        if isinstance(spec, type)
+        and issubclass(spec, _ScopedRelatedFilterBase)
+        and spec.related_model(model_admin) is related
+    ]
+    listed = _LISTED.get(related)
+    in_memory = listed(request.user) if listed is not None else None
+    if in_memory is not None:
+        choices = {
+            spec: [
+                row
+                for row in in_memory
+                if all(getattr(row, name) == value for name, value in spec.limit.items())
+            ][: MAX_FILTER_CHOICES + 1]
+            for spec in siblings
+        }
+    else:
+        rows = visible_rows(related, request.user)
+        if rows is None:
+            rows = related._default_manager.all()
+        choices = _choices_in_one_query(rows, siblings)
+    memo[key] = choices
+    return choices
+
+
+def _choices_in_one_query(rows: QuerySet, siblings: list) -> dict:
+    keys = {tuple(sorted(spec.limit)) for spec in siblings}
+    if len(siblings) < 2 or len(keys) != 1 or not next(iter(keys)):
+        return {
+            spec: list(rows.filter(**spec.limit)[: MAX_FILTER_CHOICES + 1]) for spec in siblings
+        }
+    # One query: the first rows of each filter's part, numbered within the part.
+    (names,) = keys
+    ordering = rows.query.order_by or rows.model._meta.ordering or ["pk"]
+    order = [F(name[1:]).desc() if name.startswith("-") else F(name).asc() for name in ordering]
+    condition = Q()
+    for spec in siblings:
+        condition |= Q(**spec.limit)
+    found = list(
+        rows.filter(condition)
+        .annotate(
+            _place=Window(RowNumber(), partition_by=[F(name) for name in names], order_by=order)
+        )
+        .filter(_place__lte=MAX_FILTER_CHOICES + 1)
+        .order_by(*ordering)
+    )
+    return {
+        spec: [
+            row
+            for row in found
+            if all(getattr(row, name) == value for name, value in spec.limit.items())
+        ]
+        for spec in siblings
+    }

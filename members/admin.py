@@ -60,7 +60,7 @@ from .selectors import groups_visible_to
 
 FULL_MOBILE = "members.view_full_mobile"
 
-register_scope(Group, selectors.groups_visible_to)
+register_scope(Group, selectors.groups_visible_to, listed=selectors.groups_listed_for)
 register_scope(Member, selectors.members_visible_to)
 register_scope(Activity, selectors.activities_visible_to)
 register_scope(Attendance, selectors.attendances_visible_to)
