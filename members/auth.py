@@ -35,3 +35,12 @@ class MobileOrUsernameBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        # Every member page reads the member behind the login (`request.user.member`): loaded
+        # with the user, in the query each request makes anyway, rather than in a second one.
+        try:
+            user = get_user_model()._default_manager.select_related("member").get(pk=user_id)
+        except get_user_model().DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
