@@ -165,6 +165,15 @@ class AuditActorMiddleware(AuditlogMiddleware):
     read (RATELIMIT_IP_META_KEY behind a proxy), never a header a client could forge.
     """
 
+    #: Requests that change nothing (every change goes through a POST form, under CSRF): they
+    #: skip django-auditlog's per-request signal wiring, a tenth of the public form's time.
+    SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+    def __call__(self, request):
+        if request.method in self.SAFE_METHODS:
+            return self.get_response(request)
+        return super().__call__(request)
+
     @staticmethod
     def _get_actor(request):
         return getattr(request, "user", None)
