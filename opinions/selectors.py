@@ -11,6 +11,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     When,
+    prefetch_related_objects,
 )
 
 from core.models import Notification, TimelineEntry
@@ -270,11 +271,25 @@ def attachments_of(subject: Model) -> QuerySet[Attachment]:
 
 
 def report_detail(report_qs: QuerySet[OpinionReport], pk: int) -> OpinionReport:
-    """One report with everything its page shows, in a constant number of queries."""
-    return (
+    """One report with everything its page shows, in a constant number of queries.
+
+    The handling departments and their replies are read only once the report was forwarded
+    (it has a lead department: the page shows them under it, and no department replies to a
+    report never forwarded to it): most reports a member opens are not, and their page is
+    spared two queries.
+    """
+    report = (
         report_qs.select_related("author", "group", "department", "decline_reason")
         .prefetch_related(
             "coauthors",
+            Prefetch("adoptions", queryset=ReportAdoption.objects.select_related("bulletin")),
+            "instructions",
+        )
+        .get(pk=pk)
+    )
+    if report.department_id is not None:
+        prefetch_related_objects(
+            [report],
             "co_departments",
             Prefetch(
                 "replies",
@@ -282,11 +297,8 @@ def report_detail(report_qs: QuerySet[OpinionReport], pk: int) -> OpinionReport:
                     "attachments"
                 ),
             ),
-            Prefetch("adoptions", queryset=ReportAdoption.objects.select_related("bulletin")),
-            "instructions",
         )
-        .get(pk=pk)
-    )
+    return report
 
 
 def proposal_detail(proposal_qs: QuerySet[Proposal], pk: int) -> Proposal:
