@@ -22,6 +22,8 @@ urlpatterns = [
     path("member/", include("members.urls")),
     path("department/", include("opinions.department_urls")),
     path("issues/", include("residents.urls")),
+    path("studios/", include("studios.urls")),
+    path("member/studio/", include("studios.member_urls")),
 ]
 
 if settings.DEBUG:

@@ -51,6 +51,16 @@ AUDITED_MODELS: tuple[str, ...] = (
     "residents.Street",
     "residents.Community",
     "residents.PresetReply",
+    # studios: the registry, reception, appointments and the yearly plan
+    "studios.Studio",
+    "studios.StudioMember",
+    "studios.DutyRule",
+    "studios.DutySlot",
+    "studios.Visit",
+    "studios.Appointment",
+    "studios.AnnualPlan",
+    "studios.NormCheck",
+    "studios.ArchiveItem",
     # core: the office's working-day exceptions
     "core.WorkdayException",
 )
@@ -60,6 +70,8 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "members.User": ("username",),  # a member's login is their mobile number
     "members.Member": ("mobile",),
     "residents.ResidentIssue": ("name", "mobile"),
+    "studios.Visit": ("visitor_name", "visitor_mobile"),
+    "studios.Appointment": ("name", "mobile"),
 }
 
 #: Never recorded: secrets, and bookkeeping that every login would write.

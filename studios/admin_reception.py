@@ -1,0 +1,1 @@
+"""Admin of duty slots, visits and appointments."""
