@@ -22,9 +22,11 @@ class StudioFactory(factory.django.DjangoModelFactory):
     reception_hours = "每周二下午 14:30–17:30"
     state = Studio.State.OPEN
     opened_on = factory.LazyAttribute(
-        lambda studio: timezone.localdate() - datetime.timedelta(days=90)
-        if studio.state != Studio.State.PREPARING
-        else None
+        lambda studio: (
+            timezone.localdate() - datetime.timedelta(days=90)
+            if studio.state != Studio.State.PREPARING
+            else None
+        )
     )
     exited_on = factory.LazyAttribute(
         lambda studio: timezone.localdate() if studio.state == Studio.State.EXITED else None
