@@ -571,17 +571,22 @@ class ActivityAdmin(ScopedAdminMixin, SafeExportAdminMixin, admin.ModelAdmin):
     list_display = (
         "title",
         "kind",
-        "organiser_group",
+        "organiser",
         "starts_at",
         "place",
         "participant_count",
         "present_count",
     )
-    list_filter = ("kind", scoped_related_filter("organiser_group", _("organising group")))
-    list_select_related = ("organiser_group",)
+    list_filter = (
+        "kind",
+        scoped_related_filter("organiser_group", _("organising group")),
+        scoped_related_filter("organiser_studio", _("organising studio")),
+    )
+    list_select_related = ("organiser_group", "organiser_studio")
     search_fields = ("title", "place")
     date_hierarchy = "starts_at"
-    autocomplete_fields = ("organiser_group",)
+    # A group or a studio, exactly one: the model's check constraint says so on the form.
+    autocomplete_fields = ("organiser_group", "organiser_studio")
     inlines = (AttendanceInline, ActivityPhotoInline)
 
     resource_classes = [ActivityResource]
@@ -600,6 +605,10 @@ class ActivityAdmin(ScopedAdminMixin, SafeExportAdminMixin, admin.ModelAdmin):
                 ),
             )
         )
+
+    @admin.display(description=_("organiser"))
+    def organiser(self, obj):
+        return obj.organiser
 
     @admin.display(description=_("participants"), ordering="participant_count")
     def participant_count(self, obj):
