@@ -13,8 +13,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AdminTextInputWidget
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Func, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Max, Min, OuterRef, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -26,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import XLSX
 
-from core.admin_display import ReadOnlyAdminMixin
+from core.admin_display import ReadOnlyAdminMixin, row_count
 from core.admin_safety import NoBulkDeleteAdminMixin
 from core.admin_scoping import (
     ScopedAdminMixin,
@@ -69,18 +68,6 @@ register_scope(Attendance, selectors.attendances_visible_to)
 MEMBER_CREATE_FIELDS = frozenset(
     field.name for field in Member._meta.concrete_fields if field.name not in ("id", "user")
 )
-
-
-def _count(queryset: QuerySet) -> Coalesce:
-    """The number of rows of `queryset` (correlated by OuterRef), as a column of the outer list.
-
-    A subquery rather than a join with GROUP BY: one query for the whole list all the same, but
-    the changelist's COUNT and date-hierarchy queries stay plain and Meta.ordering still applies.
-    """
-    counted = queryset.order_by().annotate(
-        n=Func(F("pk"), function="COUNT", output_field=IntegerField())
-    )
-    return Coalesce(Subquery(counted.values("n")), 0)
 
 
 def _login_label(user: User) -> str:
@@ -175,7 +162,7 @@ class GroupAdmin(ScopedAdminMixin, admin.ModelAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                member_count=_count(
+                member_count=row_count(
                     Member.objects.filter(
                         Q(sector_group=OuterRef("pk")) | Q(street_group=OuterRef("pk"))
                     )
@@ -584,17 +571,22 @@ class ActivityAdmin(ScopedAdminMixin, SafeExportAdminMixin, admin.ModelAdmin):
     list_display = (
         "title",
         "kind",
-        "organiser_group",
+        "organiser",
         "starts_at",
         "place",
         "participant_count",
         "present_count",
     )
-    list_filter = ("kind", scoped_related_filter("organiser_group", _("organising group")))
-    list_select_related = ("organiser_group",)
+    list_filter = (
+        "kind",
+        scoped_related_filter("organiser_group", _("organising group")),
+        scoped_related_filter("organiser_studio", _("organising studio")),
+    )
+    list_select_related = ("organiser_group", "organiser_studio")
     search_fields = ("title", "place")
     date_hierarchy = "starts_at"
-    autocomplete_fields = ("organiser_group",)
+    # A group or a studio, exactly one: the model's check constraint says so on the form.
+    autocomplete_fields = ("organiser_group", "organiser_studio")
     inlines = (AttendanceInline, ActivityPhotoInline)
 
     resource_classes = [ActivityResource]
@@ -605,14 +597,18 @@ class ActivityAdmin(ScopedAdminMixin, SafeExportAdminMixin, admin.ModelAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                participant_count=_count(Attendance.objects.filter(activity=OuterRef("pk"))),
-                present_count=_count(
+                participant_count=row_count(Attendance.objects.filter(activity=OuterRef("pk"))),
+                present_count=row_count(
                     Attendance.objects.filter(
                         activity=OuterRef("pk"), status=Attendance.Status.PRESENT
                     )
                 ),
             )
         )
+
+    @admin.display(description=_("organiser"))
+    def organiser(self, obj):
+        return obj.organiser
 
     @admin.display(description=_("participants"), ordering="participant_count")
     def participant_count(self, obj):

@@ -233,7 +233,8 @@ class ActivityQuerySet(models.QuerySet):
 
 
 class Activity(models.Model):
-    """履职活动: a duty activity organised by a group, with the members who took part."""
+    """履职活动: a duty activity organised by a group or by a member studio (exactly one of the
+    two, a database check), with the members who took part."""
 
     class Kind(models.TextChoices):
         STUDY = "study", _("study")
@@ -248,6 +249,17 @@ class Activity(models.Model):
         Group,
         verbose_name=_("organising group"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+    )
+    # A string reference: members sits below studios and never imports it.
+    organiser_studio = models.ForeignKey(
+        "studios.Studio",
+        verbose_name=_("organising studio"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="activities",
     )
     starts_at = models.DateTimeField(_("starts at"))
@@ -264,9 +276,25 @@ class Activity(models.Model):
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
         indexes = [models.Index(fields=["organiser_group", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organiser_group__isnull=False, organiser_studio__isnull=True)
+                | Q(organiser_group__isnull=True, organiser_studio__isnull=False),
+                name="activity_one_organiser",
+                violation_error_message=_(
+                    "An activity is organised by a group or by a studio: choose exactly one "
+                    "of the two."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def organiser(self):
+        """The group or the studio that organised the activity (select_related both)."""
+        return self.organiser_studio if self.organiser_studio_id else self.organiser_group
 
 
 class Attendance(models.Model):

@@ -369,11 +369,8 @@ class ActivityResource(SafeExportResource):
     kind = fields.Field(
         "kind", Activity._meta.get_field("kind").verbose_name, ChoiceLabelWidget(Activity.Kind)
     )
-    organiser_group = fields.Field(
-        "organiser_group",
-        Activity._meta.get_field("organiser_group").verbose_name,
-        NameWidget(Group, _("There is no group named “%(name)s”.")),
-    )
+    # The organising group or studio, whichever it is (export only).
+    organiser = fields.Field("organiser", _("organiser"), readonly=True)
     starts_at = fields.Field(
         "starts_at", Activity._meta.get_field("starts_at").verbose_name, widgets.DateTimeWidget()
     )
@@ -391,7 +388,7 @@ class ActivityResource(SafeExportResource):
         fields = (
             "title",
             "kind",
-            "organiser_group",
+            "organiser",
             "starts_at",
             "place",
             "participant_count",
@@ -399,7 +396,7 @@ class ActivityResource(SafeExportResource):
         )
 
     def filter_export(self, queryset, **kwargs):
-        return queryset.select_related("organiser_group")
+        return queryset.select_related("organiser_group", "organiser_studio")
 
 
 class MemberPhoneListResource(SafeExportResource):

@@ -62,16 +62,35 @@ def members_visible_to(user: User) -> QuerySet[Member]:
     return Member.objects.filter(Q(sector_group_id__in=ids) | Q(street_group_id__in=ids))
 
 
+def _studios_of_groups(group_ids: list[int]) -> QuerySet:
+    """The ids of the member studios belonging to these groups, as a subquery. The model is
+    reached through the activity's foreign key: members sits below studios and never imports
+    it."""
+    studio = Activity._meta.get_field("organiser_studio").related_model
+    return studio.objects.filter(group_id__in=group_ids).values("pk")
+
+
 def activities_visible_to(user: User) -> QuerySet[Activity]:
+    """Office staff see every activity; liaison staff those organised by their groups or by
+    their groups' studios."""
     if roles.is_office_staff(user):
         return Activity.objects.all()
-    return Activity.objects.filter(organiser_group_id__in=visible_group_ids(user))
+    ids = visible_group_ids(user)
+    # The studios as a subquery rather than a join: the condition stays on the activity's own
+    # columns, so the admin ANDs it into the list's query (core/admin_scoping.py).
+    return Activity.objects.filter(
+        Q(organiser_group_id__in=ids) | Q(organiser_studio_id__in=_studios_of_groups(ids))
+    )
 
 
 def attendances_visible_to(user: User) -> QuerySet[Attendance]:
     if roles.is_office_staff(user):
         return Attendance.objects.all()
-    return Attendance.objects.filter(activity__organiser_group_id__in=visible_group_ids(user))
+    ids = visible_group_ids(user)
+    return Attendance.objects.filter(
+        Q(activity__organiser_group_id__in=ids)
+        | Q(activity__organiser_studio_id__in=_studios_of_groups(ids))
+    )
 
 
 def liaison_staff_users() -> QuerySet[User]:
@@ -130,8 +149,8 @@ def member_upcoming_activities(
     now: datetime | None = None,
     limit: int = DASHBOARD_UPCOMING_LIMIT,
 ) -> list[Activity]:
-    """Activities starting at `now` or later that the member's groups organise or that the
-    member is invited to, soonest first, at most `limit`; one query.
+    """Activities starting at `now` or later that the member's groups or studios organise or
+    that the member is invited to, soonest first, at most `limit`; one query.
 
     Each activity carries `my_status`: the member's attendance status, or None when the member
     has no attendance row (an activity of their group they were not invited to by name).
@@ -141,20 +160,28 @@ def member_upcoming_activities(
     # PostgreSQL walk every group's future activities, so the dashboard slowed as the
     # district's activities grew.
     soonest = Activity.objects.upcoming(now).order_by("starts_at", "pk").values("pk")
+    # The member's studios (StudioMember rows, through the member's reverse relation: members
+    # never imports studios), as a subquery.
+    studio_ids = member.studio_memberships.values("studio_id")
     if connections[soonest.db].features.supports_slicing_ordering_in_compound:
         by_group = soonest.filter(organiser_group__in=group_ids)[:limit]
+        by_studio = soonest.filter(organiser_studio__in=studio_ids)[:limit]
         invited = soonest.filter(attendances__member=member)[:limit]
-        chosen = by_group.union(invited)
+        chosen = by_group.union(by_studio, invited)
     else:
         # SQLite (the demo) allows no LIMIT inside a UNION: the plain condition, which is
         # as fast as the UNION at the demo's size.
         invitations = Attendance.objects.filter(activity=OuterRef("pk"), member=member)
-        chosen = soonest.filter(Q(organiser_group__in=group_ids) | Exists(invitations))[:limit]
+        chosen = soonest.filter(
+            Q(organiser_group__in=group_ids)
+            | Q(organiser_studio__in=studio_ids)
+            | Exists(invitations)
+        )[:limit]
     mine = Attendance.objects.filter(activity=OuterRef("pk"), member=member)
     activities = (
         Activity.objects.filter(pk__in=chosen)
         .annotate(my_status=Subquery(mine.values("status")[:1]))
-        .select_related("organiser_group")
+        .select_related("organiser_group", "organiser_studio")
         .order_by("starts_at", "pk")[:limit]
     )
     activities = list(activities)

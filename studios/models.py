@@ -34,7 +34,9 @@ def new_appointment_code() -> str:
 
 
 def studio_photo_path(instance, filename: str) -> str:
-    return f"studios/{instance.pk or 'new'}/{secrets.token_hex(8)}.jpg"
+    # The stored file is a re-encoding (residents/photos.py): a JPEG, or a PNG with transparency.
+    extension = "png" if filename.lower().endswith(".png") else "jpg"
+    return f"studios/{instance.pk or 'new'}/{secrets.token_hex(8)}.{extension}"
 
 
 class Studio(PinyinSortedMixin, models.Model):
@@ -222,7 +224,8 @@ class DutyRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.studio} {self.get_weekday_display()} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+        hours = f"{self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+        return f"{self.studio} {self.get_weekday_display()} {hours}"
 
 
 class DutySlot(models.Model):
@@ -349,9 +352,7 @@ class Appointment(models.Model):
         on_delete=models.PROTECT,
         related_name="appointments",
     )
-    code = models.CharField(
-        _("appointment code"), max_length=APPOINTMENT_CODE_LENGTH, unique=True
-    )
+    code = models.CharField(_("appointment code"), max_length=APPOINTMENT_CODE_LENGTH, unique=True)
     name = models.CharField(pgettext_lazy("person", "name"), max_length=NAME_MAX_LENGTH)
     mobile = models.CharField(_("mobile phone"), max_length=11)
     topic = models.TextField(_("what it is about"))
@@ -477,9 +478,7 @@ class AnnualPlan(models.Model):
         _("service activities for residents"), default=1
     )
     target_proposals = models.PositiveSmallIntegerField(_("quality proposals"), default=1)
-    target_consultations = models.PositiveSmallIntegerField(
-        _("consultation activities"), default=2
-    )
+    target_consultations = models.PositiveSmallIntegerField(_("consultation activities"), default=2)
     target_reports = models.PositiveSmallIntegerField(_("opinion reports"), default=3)
 
     class Meta:

@@ -1,11 +1,18 @@
-"""Read queries for studios: who sees which studio, who belongs to it."""
+"""Read queries for studios: who sees which studio, who belongs to it, what the public
+directory shows."""
 
-from django.db.models import QuerySet
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import F, QuerySet
+from django.utils import timezone
 
 from members import roles
+from members.models import Activity, Member, Sector
 from members.selectors import visible_group_ids
+from residents.models import Street
 
-from .models import Studio, StudioMember
+from .models import DutySlot, Studio, StudioMember
 
 
 def studios_visible_to(user) -> QuerySet[Studio]:
@@ -25,7 +32,9 @@ def studios_of_member(member) -> QuerySet[Studio]:
 
 def is_studio_member(user, studio_id: int) -> bool:
     """Whether the login `user` is a member of the studio `studio_id`."""
-    member_id = getattr(getattr(user, "member", None), "pk", None) if user.is_authenticated else None
+    if not user.is_authenticated:
+        return False
+    member_id = getattr(getattr(user, "member", None), "pk", None)
     if member_id is None:
         return False
     return StudioMember.objects.filter(studio_id=studio_id, member_id=member_id).exists()
@@ -34,3 +43,79 @@ def is_studio_member(user, studio_id: int) -> bool:
 def public_studios() -> QuerySet[Studio]:
     """The studios residents can find: open or suspended for a while, not preparing or exited."""
     return Studio.objects.filter(state__in=(Studio.State.OPEN, Studio.State.SUSPENDED))
+
+
+# --- The public directory (/studios/) ------------------------------------------------------------
+
+#: The next duty slots a studio's public page shows.
+PUBLIC_SLOTS = 5
+#: The service activities a studio's public page shows, latest first.
+PUBLIC_ACTIVITIES = 20
+
+
+def directory_studios(
+    *, street: Street | None = None, sector: Sector | None = None
+) -> QuerySet[Studio]:
+    """The public studios, by street (in the streets' order; studios without a street last),
+    then by name; optionally of one street or one sector. One query."""
+    studios = public_studios().select_related("street", "sector")
+    if street is not None:
+        studios = studios.filter(street=street)
+    if sector is not None:
+        studios = studios.filter(sector=sector)
+    return studios.order_by(
+        F("street__sort_order").asc(nulls_last=True), "street__name", "name_pinyin", "pk"
+    )
+
+
+def directory_streets() -> QuerySet[Street]:
+    """The streets that have a public studio: the directory's street filter."""
+    return Street.objects.filter(pk__in=public_studios().values("street_id"))
+
+
+def directory_sectors() -> QuerySet[Sector]:
+    """The sectors that have a public studio: the directory's sector filter."""
+    return Sector.objects.filter(pk__in=public_studios().values("sector_id"))
+
+
+@dataclass(frozen=True)
+class PublicStudioPage:
+    studio: Studio
+    leads: list[StudioMember]  # each with its member and the member's sector
+    residents: list[StudioMember]
+    slots: list[DutySlot]  # each with its members on duty
+    activities: list[Activity]  # the service activities it organised that took place
+
+
+def public_studio_page(pk: int, *, now: datetime.datetime | None = None) -> PublicStudioPage:
+    """What a public studio's page shows, in five queries whatever the studio holds: the
+    studio, its serving members (names and sectors), its next duty slots from today with the
+    members on duty, and the service activities it organised that took place.
+
+    Nothing about visitors. Raises Studio.DoesNotExist for a studio the public cannot see
+    (preparing or exited).
+    """
+    now = now or timezone.now()
+    studio = public_studios().select_related("street", "sector").get(pk=pk)
+    memberships = list(
+        studio.memberships.filter(member__status=Member.Status.ACTIVE)
+        .select_related("member__sector")
+        .order_by("role", "member__name_pinyin", "pk")
+    )
+    slots = list(
+        studio.duty_slots.filter(date__gte=timezone.localdate(now))
+        .prefetch_related("members")
+        .order_by("date", "starts_at", "pk")[:PUBLIC_SLOTS]
+    )
+    activities = list(
+        studio.activities.filter(kind=Activity.Kind.SERVICE, starts_at__lt=now).order_by(
+            "-starts_at", "-pk"
+        )[:PUBLIC_ACTIVITIES]
+    )
+    return PublicStudioPage(
+        studio=studio,
+        leads=[m for m in memberships if m.role == StudioMember.Role.LEAD],
+        residents=[m for m in memberships if m.role == StudioMember.Role.RESIDENT],
+        slots=slots,
+        activities=activities,
+    )

@@ -34,6 +34,7 @@ from tests.opinions.factories import (
     HandlerFactory,
 )
 from tests.residents.factories import PresetReplyFactory, ResidentIssueFactory
+from tests.studios.factories import StudioFactory, StudioMemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -130,6 +131,8 @@ def rows(office):
         user__email="",
     )
     ActivityFactory(title="城关学习会", organiser_group=group, place="城关街道会议室")
+    studio = StudioFactory(name="城关法律服务工作室", group=group, industry="法律")
+    StudioMemberFactory(studio=studio, member=member)
     ForwardedReportFactory(author=member)
     AssignedProposalFactory(proposer=member)
     HandlerFactory(username="住建局经办人", email="")

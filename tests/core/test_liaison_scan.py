@@ -25,9 +25,15 @@ from members.models import Group, User
 from opinions.models import AdoptionLevel, Bulletin, OpinionReport, ReportAdoption
 from residents import services as resident_services
 from residents.models import IssueLink, ResidentIssue, Street
-from tests.members.factories import GroupFactory, MemberFactory, OfficeStaffFactory
+from tests.members.factories import (
+    ActivityFactory,
+    GroupFactory,
+    MemberFactory,
+    OfficeStaffFactory,
+)
 from tests.opinions.factories import OpinionReportFactory
 from tests.residents.factories import ResidentIssueFactory
+from tests.studios.factories import StudioFactory, StudioMemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +70,14 @@ def district():
     )
     absorbed = ResidentIssueFactory(street=foreign_street, description=f"{MARK}已合并")
     resident_services.issue_merge(issue=absorbed, into=routed, actor=office)
+
+    # A studio of the liaison's group with an activity, and another group's studio with its own.
+    own_studio = StudioFactory(name="界内工作室", group=own_street_group)
+    StudioMemberFactory(studio=own_studio, member=own_member)
+    ActivityFactory(title="界内工作室义诊", organiser_group=None, organiser_studio=own_studio)
+    foreign_studio = StudioFactory(name=f"{MARK}工作室", group=foreign_group)
+    StudioMemberFactory(studio=foreign_studio, member=foreign_member)
+    ActivityFactory(title=f"{MARK}义诊", organiser_group=None, organiser_studio=foreign_studio)
 
     # One bulletin issue holding an in-scope and an out-of-scope report.
     bulletin = Bulletin.objects.create(year=2026, number=99, title="第99期")

@@ -11,6 +11,7 @@ from opinions.models import OpinionReport, Proposal
 from opinions.workflow import PROPOSAL, REPORT
 from residents.models import ResidentIssue
 from residents.workflow import ISSUE
+from studios.models import Studio
 from tests.members.factories import MemberFactory
 from tests.opinions.factories import OpinionReportFactory, ProposalFactory
 from tests.residents.factories import ResidentIssueFactory
@@ -115,7 +116,7 @@ def test_guards_are_checked_on_the_locked_row(member):
 def test_every_admin_step_takes_a_declared_edge():
     from django.contrib import admin
 
-    for model in (OpinionReport, Proposal, ResidentIssue):
+    for model in (OpinionReport, Proposal, ResidentIssue, Studio):
         model_admin = admin.site._registry[model]
         declared = {edge.action for edge in model_admin.workflow.edges}
         assert {step.edge for step in model_admin.steps} <= declared

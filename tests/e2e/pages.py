@@ -21,7 +21,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from members.models import Activity
 from residents import services as resident_services
+from studios.models import Studio, StudioMember
 from tests.members.factories import (
     ActivityFactory,
     AttendanceFactory,
@@ -38,7 +40,8 @@ from tests.opinions.factories import (
     OpinionReportFactory,
     ProposalFactory,
 )
-from tests.residents.factories import ResidentIssueFactory
+from tests.residents.factories import ResidentIssueFactory, StreetFactory
+from tests.studios.factories import DutySlotFactory, StudioFactory, StudioMemberFactory
 
 ANONYMOUS = "anonymous"
 MEMBER = "member"
@@ -117,6 +120,42 @@ def closed_code(s: Scene) -> str:
     return resident_services.issue_close(issue=issue, actor=staff, reply=reply).tracking_code
 
 
+def studio(s: Scene) -> int:
+    """An open law studio in a street, with the scene's member leading it, a resident member, a
+    reception day ahead and a service it gave residents."""
+    law = StudioFactory(
+        name="法律服务委员工作室",
+        kind=Studio.Kind.INDUSTRY,
+        industry="法律",
+        street=StreetFactory(name="城关街道"),
+        phone="0000-12345678",
+        description="为群众提供免费法律咨询，调解邻里纠纷。",
+    )
+    StudioMemberFactory(studio=law, member=s.member, role=StudioMember.Role.LEAD)
+    StudioMemberFactory(studio=law, member=MemberFactory(name="李建国"))
+    DutySlotFactory(studio=law, members=[s.member])
+    ActivityFactory(
+        title="法律咨询进社区",
+        kind=Activity.Kind.SERVICE,
+        organiser_group=None,
+        organiser_studio=law,
+        starts_at=timezone.now() - datetime.timedelta(days=20),
+        outcome="解答群众咨询 32 人次，受理调解申请 3 件。",
+    )
+    return law.pk
+
+
+def studio_directory(s: Scene) -> str:
+    studio(s)
+    StudioFactory(
+        name="煤炭行业委员工作室",
+        kind=Studio.Kind.INDUSTRY,
+        industry="煤炭",
+        state=Studio.State.SUSPENDED,
+    )
+    return "/studios/"
+
+
 def submit_form(page) -> None:
     """Send the page's main form as it is (empty), to scan the form with its errors."""
     page.locator("main form [type=submit]").first.click()
@@ -187,4 +226,7 @@ PAGES = [
     Page("tracking result", ANONYMOUS, lambda s: f"/issues/track/?code={issue_code(s)}"),
     Page("tracking result closed", ANONYMOUS, lambda s: f"/issues/track/?code={closed_code(s)}"),
     Page("tracking unknown code", ANONYMOUS, "/issues/track/?code=ABCDEFGH"),
+    # Member studios (public).
+    Page("studio directory", ANONYMOUS, studio_directory),
+    Page("studio page", ANONYMOUS, lambda s: f"/studios/{studio(s)}/"),
 ]
