@@ -248,7 +248,12 @@ class Activity(models.Model):
         Group,
         verbose_name=_("organising group"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="activities",
+    )
+    organiser_studio = models.ForeignKey(
+        "studios.Studio", null=True, blank=True, on_delete=models.PROTECT, related_name="activities"
     )
     starts_at = models.DateTimeField(_("starts at"))
     place = models.CharField(_("place"), max_length=200)
