@@ -10,6 +10,7 @@ for an appointment on the studio's public page. Per year a studio keeps its plan
 import secrets
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -18,6 +19,7 @@ from django.utils.translation import pgettext_lazy
 
 from members.models import Group, Member, PinyinSortedMixin, Sector
 from members.pinyin import KEY_CHARS_PER_NAME_CHAR
+from opinions.models import Attachment
 
 NAME_MAX_LENGTH = 50
 
@@ -349,9 +351,7 @@ class Appointment(models.Model):
         on_delete=models.PROTECT,
         related_name="appointments",
     )
-    code = models.CharField(
-        _("appointment code"), max_length=APPOINTMENT_CODE_LENGTH, unique=True
-    )
+    code = models.CharField(_("appointment code"), max_length=APPOINTMENT_CODE_LENGTH, unique=True)
     name = models.CharField(pgettext_lazy("person", "name"), max_length=NAME_MAX_LENGTH)
     mobile = models.CharField(_("mobile phone"), max_length=11)
     topic = models.TextField(_("what it is about"))
@@ -414,6 +414,10 @@ class ArchiveItem(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
+    # The document or photo: checked by content and kept privately as the reports' attachments
+    # are (opinions/attachments.py), served only by studios.archive_views.archive_file.
+    attachments = GenericRelation(Attachment)
+
     class Meta:
         ordering = ["year", "created_at", "pk"]
         verbose_name = _("archive item")
@@ -422,6 +426,11 @@ class ArchiveItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def attachment(self) -> Attachment | None:
+        """The item's file (use with `attachments` prefetched)."""
+        return next(iter(self.attachments.all()), None)
 
 
 class NormCheck(models.Model):
@@ -477,9 +486,7 @@ class AnnualPlan(models.Model):
         _("service activities for residents"), default=1
     )
     target_proposals = models.PositiveSmallIntegerField(_("quality proposals"), default=1)
-    target_consultations = models.PositiveSmallIntegerField(
-        _("consultation activities"), default=2
-    )
+    target_consultations = models.PositiveSmallIntegerField(_("consultation activities"), default=2)
     target_reports = models.PositiveSmallIntegerField(_("opinion reports"), default=3)
 
     class Meta:
