@@ -402,7 +402,20 @@ class OpinionReportAdmin(
         TimelineInline,
     )
     fieldsets = (
-        (None, {"fields": ("title", "category", "state", "author", "coauthor_names", "group")}),
+        (
+            None,
+            {
+                "fields": (
+                    "title",
+                    "category",
+                    "state",
+                    "author",
+                    "coauthor_names",
+                    "group",
+                    "studio",
+                )
+            },
+        ),
         (_("Content"), {"fields": ("content",)}),
         (
             _("Handling"),
@@ -552,6 +565,7 @@ class ProposalAdmin(
                     "proposer",
                     "group",
                     "cosigner_names",
+                    "studio",
                 )
             },
         ),

@@ -92,6 +92,19 @@ class DraftForm(forms.Form):
         help_text=_("The situation, its causes and your suggestions."),
     )
     group = forms.ModelChoiceField(label="", queryset=None, required=False)
+    # Shown only to a member of a studio, listing their own studios.
+    studio = forms.ModelChoiceField(
+        label=_("For a member studio"),
+        queryset=None,
+        required=False,
+        empty_label=_("No, not for a studio"),
+        help_text=_("It then counts for the studio's yearly plan (1+123)."),
+        error_messages={
+            "invalid_choice": _(
+                "Choose one of your own studios: only its members may mark an item with it."
+            )
+        },
+    )
     attachments = MultipleFileField(label=_("Attachments"), help_text=ATTACHMENT_HELP)
     remove_attachments = forms.ModelMultipleChoiceField(
         label=_("Remove these attachments"),
@@ -107,6 +120,12 @@ class DraftForm(forms.Form):
         group.queryset = member_groups(member)
         group.label = kind.group_label
         group.empty_label = kind.group_empty_label
+        # A member of no studio is not offered the field, and a studio posted all the same
+        # is refused (the list is empty): never silently ignored.
+        self.fields["studio"].queryset = selectors.studios_of_member(
+            member, keep_id=getattr(subject, "studio_id", None)
+        )
+        self.shows_studio = self.fields["studio"].queryset.exists()
         # The people field sits with the group, before the attachments, as on paper forms.
         self.fields[kind.people_field] = MemberChoiceField(
             label=kind.people_label,
@@ -114,7 +133,7 @@ class DraftForm(forms.Form):
             required=False,
             help_text=kind.people_help,
         )
-        self.order_fields(["title", "category", "content", "group", kind.people_field])
+        self.order_fields(["title", "category", "content", "group", "studio", kind.people_field])
         self.existing_attachments = (
             list(selectors.attachments_of(subject)) if subject is not None else []
         )
@@ -127,6 +146,7 @@ class DraftForm(forms.Form):
             "category",
             Field("content"),
             "group",
+            *(["studio"] if self.shows_studio else []),
             Div(
                 kind.people_field,
                 css_class="border rounded px-3 pt-2 mb-3 overflow-auto people-picker",
@@ -154,6 +174,9 @@ class DraftForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if not self.shows_studio and "studio" in self.errors:
+            # The field is not on the page: say it above the form.
+            self.add_error(None, self.errors.pop("studio"))
         removed = len(cleaned.get("remove_attachments") or [])
         try:
             validate_attachment_count(
@@ -167,7 +190,7 @@ class DraftForm(forms.Form):
     def draft_fields(self) -> dict:
         """The keyword arguments of `draft_save` (the draft's owner and the draft aside)."""
         data = self.cleaned_data
-        return {
+        fields = {
             "title": data["title"],
             "content": data["content"],
             "category": data["category"],
@@ -176,6 +199,8 @@ class DraftForm(forms.Form):
             "attachments": data["attachments"],
             "remove_attachment_ids": [row.pk for row in data.get("remove_attachments") or []],
         }
+        fields["studio"] = data["studio"]
+        return fields
 
 
 class EvaluationForm(forms.Form):

@@ -1,5 +1,6 @@
 """Read queries for reports and proposals: who may see what, and what each page shows."""
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Case,
@@ -43,6 +44,18 @@ def member_of(user) -> Member | None:
         return user.member
     except Member.DoesNotExist:
         return None
+
+
+def studios_of_member(member: Member, *, keep_id: int | None = None) -> QuerySet:
+    """The member studios `member` belongs to and may mark a report or proposal with: those
+    not exited, and the studio `keep_id` already on the item. Studios sit above opinions in
+    the layers: their model is read through the app registry, never imported."""
+    studio_model = apps.get_model("studios", "Studio")
+    rows = studio_model.objects.filter(members=member)
+    still_running = ~Q(state=studio_model.State.EXITED)
+    if keep_id is not None:
+        still_running |= Q(pk=keep_id)
+    return rows.filter(still_running)
 
 
 # --- What a member sees: their own, co-authored and co-signed items -------------------------
@@ -279,7 +292,7 @@ def report_detail(report_qs: QuerySet[OpinionReport], pk: int) -> OpinionReport:
     spared two queries.
     """
     report = (
-        report_qs.select_related("author", "group", "department", "decline_reason")
+        report_qs.select_related("author", "group", "department", "decline_reason", "studio")
         .prefetch_related(
             "coauthors",
             Prefetch("adoptions", queryset=ReportAdoption.objects.select_related("bulletin")),
@@ -303,7 +316,7 @@ def report_detail(report_qs: QuerySet[OpinionReport], pk: int) -> OpinionReport:
 
 def proposal_detail(proposal_qs: QuerySet[Proposal], pk: int) -> Proposal:
     return (
-        proposal_qs.select_related("session", "proposer", "group", "lead_department")
+        proposal_qs.select_related("session", "proposer", "group", "lead_department", "studio")
         .prefetch_related(
             "cosigners",
             "co_departments",

@@ -119,6 +119,7 @@ def _draft_initial(kind: DraftKind, draft) -> dict:
         "category": draft.category,
         "content": draft.content,
         "group": draft.group_id,
+        "studio": draft.studio_id,
         kind.people_field: list(kind.people(draft).values_list("pk", flat=True)),
     }
 

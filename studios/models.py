@@ -10,6 +10,7 @@ for an appointment on the studio's public page. Per year a studio keeps its plan
 import secrets
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -18,6 +19,7 @@ from django.utils.translation import pgettext_lazy
 
 from members.models import Group, Member, PinyinSortedMixin, Sector
 from members.pinyin import KEY_CHARS_PER_NAME_CHAR
+from opinions.models import Attachment
 
 NAME_MAX_LENGTH = 50
 
@@ -415,6 +417,10 @@ class ArchiveItem(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
+    # The document or photo: checked by content and kept privately as the reports' attachments
+    # are (opinions/attachments.py), served only by studios.archive_views.archive_file.
+    attachments = GenericRelation(Attachment)
+
     class Meta:
         ordering = ["year", "created_at", "pk"]
         verbose_name = _("archive item")
@@ -423,6 +429,11 @@ class ArchiveItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def attachment(self) -> Attachment | None:
+        """The item's file (use with `attachments` prefetched)."""
+        return next(iter(self.attachments.all()), None)
 
 
 class NormCheck(models.Model):

@@ -4,7 +4,7 @@ directory shows."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from members import roles
@@ -12,7 +12,7 @@ from members.models import Activity, Member, Sector
 from members.selectors import visible_group_ids
 from residents.models import Street
 
-from .models import DutySlot, Studio, StudioMember
+from .models import AnnualPlan, ArchiveItem, DutySlot, NormCheck, Studio, StudioMember, Visit
 
 
 def studios_visible_to(user) -> QuerySet[Studio]:
@@ -119,3 +119,69 @@ def public_studio_page(pk: int, *, now: datetime.datetime | None = None) -> Publ
         slots=slots,
         activities=activities,
     )
+
+
+# --- The yearly plan, the five norms and the archive -------------------------------------------
+# Conditions on the row's own studio column (a subquery, not a join): the admin ANDs them into
+# its list's query (core.admin_scoping.narrow).
+
+
+def plans_visible_to(user) -> QuerySet[AnnualPlan]:
+    """The plans of the studios `user` sees."""
+    if visible_group_ids(user) is None:
+        return AnnualPlan.objects.all()
+    return AnnualPlan.objects.filter(studio_id__in=studios_visible_to(user).values("pk"))
+
+
+def norm_checks_visible_to(user) -> QuerySet[NormCheck]:
+    if visible_group_ids(user) is None:
+        return NormCheck.objects.all()
+    return NormCheck.objects.filter(studio_id__in=studios_visible_to(user).values("pk"))
+
+
+def archive_items_visible_to(user) -> QuerySet[ArchiveItem]:
+    if visible_group_ids(user) is None:
+        return ArchiveItem.objects.all()
+    return ArchiveItem.objects.filter(studio_id__in=studios_visible_to(user).values("pk"))
+
+
+def archive_item_viewable_by(user, item: ArchiveItem) -> bool:
+    """Whether `user` may download the file of `item`: a member of its studio, or staff allowed
+    to see the archive whose scope includes the studio."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_studio_member(user, item.studio_id):
+        return True
+    return (
+        user.has_perm("studios.view_archiveitem")
+        and studios_visible_to(user).filter(pk=item.studio_id).exists()
+    )
+
+
+def archive_of_year(studio: Studio, year: int) -> QuerySet[ArchiveItem]:
+    """The archive of a studio in a year, each item with its file (attachments prefetched)."""
+    return (
+        ArchiveItem.objects.filter(studio=studio, year=year)
+        .select_related("uploaded_by")
+        .prefetch_related("attachments")
+        .order_by("norm", "created_at", "pk")
+    )
+
+
+def norm_checks_of_year(studio: Studio, year: int) -> dict[str, NormCheck]:
+    """The five norms of a studio in a year as checked so far, by norm (a norm nobody has
+    checked is missing), each with its evidence."""
+    rows = (
+        NormCheck.objects.filter(studio=studio, year=year)
+        .select_related("checked_by")
+        .prefetch_related(Prefetch("evidence", queryset=ArchiveItem.objects.order_by("pk")))
+    )
+    return {row.norm: row for row in rows}
+
+
+def visits_in_year(studio: Studio, year: int) -> int:
+    return Visit.objects.filter(
+        studio=studio,
+        visited_on__gte=datetime.date(year, 1, 1),
+        visited_on__lte=datetime.date(year, 12, 31),
+    ).count()

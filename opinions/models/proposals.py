@@ -116,6 +116,16 @@ class Proposal(models.Model):
         blank=True,
         related_name="cosigned_proposals",
     )
+    # A studio the proposer belongs to, set by them: the proposal then counts for the
+    # studio's yearly plan (studios/progress.py). Protected: an exited studio keeps its figures.
+    studio = models.ForeignKey(
+        "studios.Studio",
+        verbose_name=_("member studio"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
+    )
     state = models.CharField(
         _("state"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
     )

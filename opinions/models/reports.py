@@ -98,6 +98,16 @@ class OpinionReport(models.Model):
         blank=True,
         related_name="opinion_reports",
     )
+    # A studio the author belongs to, set by the author: the report then counts for the
+    # studio's yearly plan (studios/progress.py). Protected: an exited studio keeps its figures.
+    studio = models.ForeignKey(
+        "studios.Studio",
+        verbose_name=_("member studio"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="opinion_reports",
+    )
     state = models.CharField(
         _("state"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
     )

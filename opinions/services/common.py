@@ -73,6 +73,22 @@ def check_group(*, member: Member | None, group: Group | None) -> None:
         raise ValidationError({"group": _("Choose one of your own groups.")})
 
 
+def check_studio(*, actor, studio, current_id: int | None = None) -> None:
+    """Only a member of a studio marks a report or proposal with it (it then counts for the
+    studio's yearly plan); a studio already on the item may stay whoever changes the item."""
+    if studio is None or studio.pk == current_id:
+        return
+    member = selectors.member_of(actor)
+    if member is None or not selectors.studios_of_member(member).filter(pk=studio.pk).exists():
+        raise ValidationError(
+            {
+                "studio": _(
+                    "Choose one of your own studios: only its members may mark an item with it."
+                )
+            }
+        )
+
+
 def check_deadline(day, *, field: str = "deadline") -> None:
     if day is None:
         raise ValidationError({field: _("Set the date the reply is due.")})

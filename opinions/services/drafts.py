@@ -26,11 +26,15 @@ from .common import (
     attachments_remove,
     check_category,
     check_group,
+    check_studio,
     check_text,
     member_users,
     refuse_unless_may_act_for,
     short,
 )
+
+# `draft_save` without a studio: a new draft has none, a changed one keeps its own.
+KEEP_STUDIO = object()
 
 
 def draft_members(kind: DraftKind, draft: Model) -> list[User]:
@@ -108,6 +112,7 @@ def draft_save(
     people: Iterable[Member] = (),
     attachments: Sequence = (),
     remove_attachment_ids: Iterable[int] = (),
+    studio: Model | None | object = KEEP_STUDIO,
 ) -> Model:
     """Create a DRAFT of `kind` by `owner` (no `draft`; timeline row "created"), or change
     `draft` (its "edited" edge): its text, group, people and attachments; its owner stays.
@@ -115,8 +120,10 @@ def draft_save(
     Creating: `actor` is the owner, or staff whose scope includes the owner (or the group,
     for a group's item without an owner); a draft prepared by someone else is announced to
     its members. Changing: by those who act for the owners, or staff in scope, only while it
-    is a draft. Raises ValidationError for bad input and TransitionRefused for an actor who
-    may not; nothing is written then.
+    is a draft. `studio` credits the item to a member studio (None takes it off; left out, a
+    change keeps it): only a member of that studio may set it (`check_studio`). Raises
+    ValidationError for bad input and TransitionRefused for an actor who may not; nothing is
+    written then.
     """
     if draft is not None:
         owner = kind.owner(draft)
@@ -128,6 +135,9 @@ def draft_save(
     check_category(category, Category)
     check_group(member=owner, group=group)
     fields = {"title": title, "content": content, "category": category, "group": group}
+    if studio is not KEEP_STUDIO:
+        check_studio(actor=actor, studio=studio, current_id=getattr(draft, "studio_id", None))
+        fields["studio"] = studio
     people_list = _people(people, owner)
     if draft is None:
         return _draft_create(
