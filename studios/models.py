@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from members.models import Group, Member, PinyinSortedMixin, Sector
+from members.phones import mask_mobile
 from members.pinyin import KEY_CHARS_PER_NAME_CHAR
 
 NAME_MAX_LENGTH = 50
@@ -222,7 +223,8 @@ class DutyRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.studio} {self.get_weekday_display()} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+        hours = f"{self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+        return f"{self.studio} {self.get_weekday_display()} {hours}"
 
 
 class DutySlot(models.Model):
@@ -329,6 +331,40 @@ class Visit(models.Model):
     def __str__(self) -> str:
         return f"{self.studio} {self.visited_on:%Y-%m-%d}"
 
+    @property
+    def masked_visitor_mobile(self) -> str:
+        return mask_mobile(self.visitor_mobile)
+
+    @property
+    def masked_visitor_name(self) -> str:
+        """张** : the family name only, as lists and the member pages show a visitor."""
+        name = self.visitor_name
+        return f"{name[0]}{'*' * (len(name) - 1)}" if len(name) > 1 else "*" * len(name)
+
+
+class VisitPhoneViewLog(models.Model):
+    """Who saw which visitor's whole phone number, and when (PIPL access log, as for resident
+    issues)."""
+
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="phone_views"
+    )
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("viewed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    viewed_at = models.DateTimeField(_("viewed at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-viewed_at", "-pk"]
+        verbose_name = _("visitor phone number view")
+        verbose_name_plural = _("visitor phone number views")
+
+    def __str__(self) -> str:
+        return f"{self.viewer} → {self.visit}"
+
 
 class Appointment(models.Model):
     """A resident's request for a duty slot, made on the studio's public page."""
@@ -349,9 +385,7 @@ class Appointment(models.Model):
         on_delete=models.PROTECT,
         related_name="appointments",
     )
-    code = models.CharField(
-        _("appointment code"), max_length=APPOINTMENT_CODE_LENGTH, unique=True
-    )
+    code = models.CharField(_("appointment code"), max_length=APPOINTMENT_CODE_LENGTH, unique=True)
     name = models.CharField(pgettext_lazy("person", "name"), max_length=NAME_MAX_LENGTH)
     mobile = models.CharField(_("mobile phone"), max_length=11)
     topic = models.TextField(_("what it is about"))
@@ -477,9 +511,7 @@ class AnnualPlan(models.Model):
         _("service activities for residents"), default=1
     )
     target_proposals = models.PositiveSmallIntegerField(_("quality proposals"), default=1)
-    target_consultations = models.PositiveSmallIntegerField(
-        _("consultation activities"), default=2
-    )
+    target_consultations = models.PositiveSmallIntegerField(_("consultation activities"), default=2)
     target_reports = models.PositiveSmallIntegerField(_("opinion reports"), default=3)
 
     class Meta:
