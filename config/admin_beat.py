@@ -31,6 +31,9 @@ TASK_LABELS = {
     "residents.tasks.erase_expired_personal_data": _(
         "Erase residents' names and phones after the retention period"
     ),
+    "studios.tasks.erase_expired_visitor_data": _(
+        "Erase studio visitors' names and phones after the retention period"
+    ),
 }
 
 _NUMBERS = re.compile(r"^\d+(,\d+)*$")

@@ -7,7 +7,7 @@ holding residents.view_resident_phone, and each such look is logged.
 """
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -186,6 +186,16 @@ class IssueLinkInline(ScopedAdminMixin, admin.TabularInline):
         return change_link(getattr(self, "scope_user", None), link.target)
 
 
+def _studio_visit_link(user, issue):
+    """The studio visit the issue came from, as a link when `user` may open it. Studios sit
+    above residents: the visit is read through its one-to-one link, never imported."""
+    try:
+        visit = issue.studio_visit
+    except ObjectDoesNotExist:
+        return ""
+    return change_link(user, visit)
+
+
 def _with_user(request, issue) -> dict:
     return {"user": request.user}
 
@@ -209,7 +219,7 @@ STEPS = (
     Step(
         "route",
         "issue_route",
-        _("Hand on to a group or member"),
+        _("Hand on to a group, member or studio"),
         lambda issue, actor, data: services.issue_route(
             issue=issue,
             actor=actor,
@@ -437,7 +447,7 @@ class ResidentIssueAdmin(
 
     def route_targets_view(self, request, object_id):
         """The route-to picker's choices, in the JSON that Django's admin autocomplete (select2)
-        reads: the issue's street's groups and members first, a page at a time."""
+        reads: the issue's street's groups, members and studios first, a page at a time."""
         issue = self._issue_or_404(request, object_id)
         if not self.has_change_permission(request, issue):
             raise PermissionDenied
@@ -516,6 +526,7 @@ class ResidentIssueAdmin(
                     # merged into one routed to this liaison's group.
                     "merged_issues": list(narrow(issue.merged_issues.all(), request.user)),
                     "merged_into_link": change_link(request.user, issue.merged_into),
+                    "studio_visit_link": _studio_visit_link(request.user, issue),
                     "timeline": list(selectors.issue_timeline(issue)),
                     "can_see_phone": bool(issue.mobile)
                     and request.user.has_perm(services.PHONE_PERMISSION),

@@ -415,8 +415,8 @@ class RequiredNoteForm(NoteForm):
 class RouteTargetSelect(forms.Select):
     """The route-to picker: Django admin's autocomplete (select2, vendored by Django, no CDN),
     fed by the issue's own endpoint (`ResidentIssueAdmin.route_targets_view`), which offers the
-    groups and members of the issue's street first. Only the chosen value is in the page: the
-    roster can be tens of thousands of members."""
+    groups, members and studios of the issue's street first. Only the chosen value is in the
+    page: the roster can be tens of thousands of members."""
 
     def __init__(self, *, url: str, attrs=None):
         super().__init__(attrs)
@@ -450,8 +450,10 @@ class RouteForm(NoteForm):
 
     destination = SingleLineCharField(
         label=_("Hand to"),
-        help_text=_("Type a name or its pinyin; the street's own group and members come first."),
-        error_messages={"required": _("Choose a group or member to hand the issue to.")},
+        help_text=_(
+            "Type a name or its pinyin; the street's own group, members and studios come first."
+        ),
+        error_messages={"required": _("Choose a group, member or studio to hand the issue to.")},
     )
     field_order = ["destination", "note"]
 
@@ -466,7 +468,10 @@ class RouteForm(NoteForm):
         chosen = route_target(user=self.user, value=self.cleaned_data["destination"])
         if chosen is None:
             raise ValidationError(
-                _("Choose a group or member from the list; this one cannot take the issue."),
+                _(
+                    "Choose a group, member or studio from the list; this one cannot take the "
+                    "issue."
+                ),
                 code="invalid_destination",
             )
         return chosen

@@ -254,11 +254,12 @@ def _one_target_matching_kind() -> Q:
 
 
 class IssueLink(models.Model):
-    """Where an issue went: routed to a group or a member, or turned into a report or proposal.
+    """Where an issue went: routed to a group, a member or a member studio, or turned into a
+    report or proposal.
 
     One nullable foreign key per kind of target; the kinds and what they do live in
-    residents/targets.py. A new kind (a studio, a consultation topic) is a new field here and
-    one entry there. The target sees its issues through `resident_issue_links`.
+    residents/targets.py. A new kind (a consultation topic) is a new field here and one entry
+    there. The target sees its issues through `resident_issue_links`.
     """
 
     issue = models.ForeignKey(
@@ -296,6 +297,14 @@ class IssueLink(models.Model):
     proposal = models.ForeignKey(
         "opinions.Proposal",
         verbose_name=_("proposal"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resident_issue_links",
+    )
+    studio = models.ForeignKey(
+        "studios.Studio",
+        verbose_name=_("member studio"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,

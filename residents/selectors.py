@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 from django.utils.translation import gettext
 
+from core.admin_scoping import visible_rows
 from core.models import TimelineEntry
 from members import roles
 from members.selectors import groups_visible_to, members_visible_to, visible_group_ids
@@ -39,19 +40,37 @@ _CODE_RE = re.compile(rf"^[{TRACKING_CODE_ALPHABET}]{{{TRACKING_CODE_LENGTH}}}$"
 
 def issues_visible_to(user) -> QuerySet[ResidentIssue]:
     """Office staff see every issue; liaison staff the issues of the streets their groups work
-    in and those routed to their groups or to the groups' members."""
+    in, those routed to their groups, to the groups' members or to their studios, and those
+    that came from a visit to one of their studios."""
     if roles.is_office_staff(user):
         return ResidentIssue.objects.all()
     if not roles.has_role(user, roles.LIAISON_STAFF):
         return ResidentIssue.objects.none()
     group_ids = visible_group_ids(user)
+    studios = _studios_visible_to(user)
     routed = IssueLink.objects.filter(
-        Q(group_id__in=group_ids) | Q(member__in=members_visible_to(user).values("pk"))
+        Q(group_id__in=group_ids)
+        | Q(member__in=members_visible_to(user).values("pk"))
+        | Q(studio__in=studios.values("pk"))
     ).values("issue_id")
+    from_visits = (
+        apps.get_model("studios", "Visit")
+        .objects.filter(studio__in=studios.values("pk"), issue__isnull=False)
+        .values("issue_id")
+    )
     # Subqueries, no join: the admin ANDs this condition into its list's own query
     # (core.admin_scoping.narrow), read along the list's ordering index.
     streets = Street.objects.filter(group_id__in=group_ids).values("pk")
-    return ResidentIssue.objects.filter(Q(street__in=streets) | Q(pk__in=routed))
+    return ResidentIssue.objects.filter(
+        Q(street__in=streets) | Q(pk__in=routed) | Q(pk__in=from_visits)
+    )
+
+
+def _studios_visible_to(user) -> QuerySet:
+    # Studios sit above residents: their model and scope are reached by name, never imported.
+    studio = apps.get_model("studios", "Studio")
+    rows = visible_rows(studio, user)
+    return studio.objects.none() if rows is None else rows
 
 
 def issues_linked_to(target) -> QuerySet[ResidentIssue]:
@@ -319,7 +338,7 @@ def route_targets(
     *, user, issue: ResidentIssue, term: str = "", page: int = 1, size: int = ROUTE_PAGE_SIZE
 ) -> tuple[list[RouteSection], bool]:
     """One page of the targets `user` may hand `issue` to, matching `term` (name or pinyin):
-    the groups and members of the issue's street first, then all the others, each part in
+    the groups, members and studios of the issue's street first, then all the others, each part in
     pinyin order. Returns the page's sections and whether another page follows.
 
     At most two queries per part (a count to skip whole parts, then one slice), whatever the

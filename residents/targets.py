@@ -8,7 +8,8 @@ here — one `TargetKind` and one foreign key on `IssueLink` — and every path 
 admin forms, the tracking page, the link back from the target) picks it up.
 
 Nothing here imports residents.models at module level: models.py reads the registry to build
-IssueLink's choices and constraint.
+IssueLink's choices and constraint. Studios sit above residents: their model and scope are
+reached by name (`django.apps.apps.get_model`, `core.admin_scoping.visible_rows`), never imported.
 """
 
 from collections.abc import Callable
@@ -266,5 +267,54 @@ register(
             % {"title": proposal.title}
         ),
         settled=_proposal_settled,
+    )
+)
+
+
+# --- Member studios -----------------------------------------------------------------------------
+
+
+def _studio_model():
+    from django.apps import apps
+
+    return apps.get_model("studios", "Studio")
+
+
+def _visible_studios(user) -> QuerySet:
+    """The studios `user` may hand an issue to: those of their scope (liaison staff: the studios
+    of their groups), except exited ones, which receive nobody any more."""
+    from core.admin_scoping import visible_rows
+
+    studio = _studio_model()
+    rows = visible_rows(studio, user)
+    if rows is None:  # no scope registered (the studios admin is not loaded): nobody
+        rows = studio.objects.none()
+    return rows.exclude(state="exited")
+
+
+def _studio_recipients(studio) -> list:
+    """The studio's members and the liaison staff of its group."""
+    from members.models import User
+
+    return list(
+        User.objects.filter(member__studio_memberships__studio=studio, is_active=True).union(
+            User.objects.filter(liaison_groups=studio.group_id, is_active=True)
+        )
+    )
+
+
+register(
+    TargetKind(
+        key="studio",
+        field="studio",
+        label=_("member studio"),
+        model="studios.Studio",
+        public_text=lambda studio: (
+            gettext("Handed to the member studio “%(name)s” to follow up.") % {"name": studio.name}
+        ),
+        choices=_visible_studios,
+        near=lambda issue: Q(street_id=issue.street_id) if issue.street_id else None,
+        matching=_by_name,
+        recipients=_studio_recipients,
     )
 )

@@ -1,7 +1,13 @@
 """The member's studio pages (/member/studio/): duty, visits, appointments, progress."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import member_views
 
 app_name = "studio_member"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", member_views.studio_home, name="home"),
+    path("visits/new/", member_views.visit_new, name="visit_new"),
+    path("visits/<int:pk>/", member_views.visit_detail, name="visit_detail"),
+]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from members.models import Group, Member, PinyinSortedMixin, Sector
+from members.phones import mask_mobile
 from members.pinyin import KEY_CHARS_PER_NAME_CHAR
 from opinions.models import Attachment
 
@@ -333,6 +334,40 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.studio} {self.visited_on:%Y-%m-%d}"
+
+    @property
+    def masked_visitor_mobile(self) -> str:
+        return mask_mobile(self.visitor_mobile)
+
+    @property
+    def masked_visitor_name(self) -> str:
+        """张** : the family name only, as lists and the member pages show a visitor."""
+        name = self.visitor_name
+        return f"{name[0]}{'*' * (len(name) - 1)}" if len(name) > 1 else "*" * len(name)
+
+
+class VisitPhoneViewLog(models.Model):
+    """Who saw which visitor's whole phone number, and when (PIPL access log, as for resident
+    issues)."""
+
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="phone_views"
+    )
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("viewed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    viewed_at = models.DateTimeField(_("viewed at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-viewed_at", "-pk"]
+        verbose_name = _("visitor phone number view")
+        verbose_name_plural = _("visitor phone number views")
+
+    def __str__(self) -> str:
+        return f"{self.viewer} → {self.visit}"
 
 
 class Appointment(models.Model):

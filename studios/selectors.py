@@ -1,10 +1,11 @@
 """Read queries for studios: who sees which studio, who belongs to it, what the public
-directory shows."""
+directory shows, the reception (duty slots and visits) each user may see, the yearly plan,
+the five norms and the archive."""
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Model, Prefetch, QuerySet
 from django.utils import timezone
 
 from members import roles
@@ -12,7 +13,17 @@ from members.models import Activity, Member, Sector
 from members.selectors import visible_group_ids
 from residents.models import Street
 
-from .models import AnnualPlan, ArchiveItem, DutySlot, NormCheck, Studio, StudioMember, Visit
+from .models import (
+    AnnualPlan,
+    ArchiveItem,
+    DutyRule,
+    DutySlot,
+    NormCheck,
+    Studio,
+    StudioMember,
+    Visit,
+    VisitPhoneViewLog,
+)
 
 
 def studios_visible_to(user) -> QuerySet[Studio]:
@@ -185,3 +196,95 @@ def visits_in_year(studio: Studio, year: int) -> int:
         visited_on__gte=datetime.date(year, 1, 1),
         visited_on__lte=datetime.date(year, 12, 31),
     ).count()
+
+
+# --- Reception: duty rules and slots, visits -----------------------------------------------------
+
+
+def _of_visible_studios(model: type[Model], user) -> QuerySet:
+    """The rows of `model` (which has a `studio`) of the studios `user` sees: a subquery on the
+    studio, no join, so the admin ANDs it into its list's own query (core.admin_scoping)."""
+    studios = studios_visible_to(user)
+    if not studios.query.has_filters():
+        return model.objects.all()
+    return model.objects.filter(studio__in=studios.values("pk"))
+
+
+def duty_rules_visible_to(user) -> QuerySet[DutyRule]:
+    return _of_visible_studios(DutyRule, user)
+
+
+def duty_slots_visible_to(user) -> QuerySet[DutySlot]:
+    return _of_visible_studios(DutySlot, user)
+
+
+def visits_visible_to(user) -> QuerySet[Visit]:
+    return _of_visible_studios(Visit, user)
+
+
+def visit_phone_views_visible_to(user) -> QuerySet[VisitPhoneViewLog]:
+    if not studios_visible_to(user).query.has_filters():
+        return VisitPhoneViewLog.objects.all()
+    return VisitPhoneViewLog.objects.filter(visit__in=visits_visible_to(user).values("pk"))
+
+
+def studio_members_visible_to(user) -> QuerySet[Member]:
+    """Members of the studios `user` sees, active: whom staff may put on duty or name as having
+    received a visit (the services check the studio of each)."""
+    memberships = StudioMember.objects.filter(studio__in=studios_visible_to(user).values("pk"))
+    return (
+        Member.objects.active()
+        .filter(pk__in=memberships.values("member_id"))
+        .select_related("sector")
+    )
+
+
+def studio_slot_on(studio: Studio, day: datetime.date) -> DutySlot | None:
+    """The studio's duty slot of `day` (the earliest when there are several), or None."""
+    return DutySlot.objects.filter(studio=studio, date=day).order_by("starts_at", "pk").first()
+
+
+# --- The member's studio pages (/member/studio/) -------------------------------------------------
+
+COMING_SLOTS_LIMIT = 10
+RECENT_VISITS_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class StudioHome:
+    """What /member/studio/ shows a member: their studios, those that still receive (where
+    they may record a visit), their own coming duty slots and their studios' recent visits."""
+
+    studios: list[Studio]
+    receiving: list[Studio]
+    coming_slots: list[DutySlot]
+    recent_visits: list[Visit]
+
+
+def member_studio_home(member: Member, *, today: datetime.date) -> StudioHome:
+    """Four queries whatever the number of studios, slots and visits."""
+    studios = list(studios_of_member(member).order_by("name_pinyin", "pk"))
+    on_duty = Prefetch("members", queryset=Member.objects.only("pk", "name"))
+    coming = list(
+        DutySlot.objects.filter(members=member, date__gte=today)
+        .select_related("studio")
+        .prefetch_related(on_duty)
+        .order_by("date", "starts_at", "pk")[:COMING_SLOTS_LIMIT]
+    )
+    recent = list(
+        Visit.objects.filter(studio__in=[studio.pk for studio in studios])
+        .select_related("studio", "issue")
+        .order_by("-visited_on", "-pk")[:RECENT_VISITS_LIMIT]
+    )
+    receiving = [studio for studio in studios if studio.state != Studio.State.EXITED]
+    return StudioHome(studios, receiving, coming, recent)
+
+
+def member_visit(member: Member, pk: int) -> Visit:
+    """A visit of one of the member's studios (Visit.DoesNotExist otherwise: a 404)."""
+    return (
+        Visit.objects.filter(studio__memberships__member=member)
+        .select_related("studio", "slot", "issue")
+        .prefetch_related(Prefetch("members", queryset=Member.objects.only("pk", "name")))
+        .get(pk=pk)
+    )

@@ -30,6 +30,7 @@ from members.resources import MemberResource
 from opinions.models import OpinionReport, Proposal, ReportReply
 from opinions.resources import OpinionReportResource
 from residents.models import ResidentIssue
+from studios.models import Visit
 from tests.members.factories import (
     ActivityFactory,
     AttendanceFactory,
@@ -44,6 +45,7 @@ from tests.opinions.factories import (
     ForwardedReportFactory,
 )
 from tests.residents.factories import ResidentIssueFactory
+from tests.studios.reception_factories import VisitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -157,6 +159,10 @@ def _issue():
     return ResidentIssueFactory(mobile="13812345678", public_reply="已修复")
 
 
+def _visit():
+    return VisitFactory(issue=ResidentIssueFactory())
+
+
 #: One row of each exported model, with every related row its export reads. An export added
 #: for another model fails `test_every_export_has_a_corpus_row` until it has its line here.
 CORPUS_ROWS = {
@@ -165,6 +171,7 @@ CORPUS_ROWS = {
     OpinionReport: _report,
     Proposal: _proposal,
     ResidentIssue: _issue,
+    Visit: _visit,
 }
 
 
