@@ -1,7 +1,12 @@
 """The member's studio pages (/member/studio/): duty, visits, appointments, progress."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import member_booking_views
 
 app_name = "studio_member"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("appointments/", member_booking_views.appointment_list, name="appointments"),
+    path("appointments/<int:pk>/", member_booking_views.appointment_detail, name="appointment"),
+]

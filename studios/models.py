@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from members.models import Group, Member, PinyinSortedMixin, Sector
+from members.phones import mask_mobile
 from members.pinyin import KEY_CHARS_PER_NAME_CHAR
 
 NAME_MAX_LENGTH = 50
@@ -349,9 +350,7 @@ class Appointment(models.Model):
         on_delete=models.PROTECT,
         related_name="appointments",
     )
-    code = models.CharField(
-        _("appointment code"), max_length=APPOINTMENT_CODE_LENGTH, unique=True
-    )
+    code = models.CharField(_("appointment code"), max_length=APPOINTMENT_CODE_LENGTH, unique=True)
     name = models.CharField(pgettext_lazy("person", "name"), max_length=NAME_MAX_LENGTH)
     mobile = models.CharField(_("mobile phone"), max_length=11)
     topic = models.TextField(_("what it is about"))
@@ -381,6 +380,37 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def masked_mobile(self) -> str:
+        return mask_mobile(self.mobile)
+
+
+class AppointmentPhoneView(models.Model):
+    """Who saw the whole phone number of a resident who asked for an appointment, and when
+    (PIPL access log, as residents.PhoneViewLog is for issues)."""
+
+    appointment = models.ForeignKey(
+        Appointment,
+        verbose_name=_("appointment"),
+        on_delete=models.CASCADE,
+        related_name="phone_views",
+    )
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("viewed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    viewed_at = models.DateTimeField(_("viewed at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-viewed_at", "-pk"]
+        verbose_name = _("appointment phone number view")
+        verbose_name_plural = _("appointment phone number views")
+
+    def __str__(self) -> str:
+        return f"{self.viewer} → {self.appointment}"
 
 
 class Norm(models.TextChoices):
@@ -477,9 +507,7 @@ class AnnualPlan(models.Model):
         _("service activities for residents"), default=1
     )
     target_proposals = models.PositiveSmallIntegerField(_("quality proposals"), default=1)
-    target_consultations = models.PositiveSmallIntegerField(
-        _("consultation activities"), default=2
-    )
+    target_consultations = models.PositiveSmallIntegerField(_("consultation activities"), default=2)
     target_reports = models.PositiveSmallIntegerField(_("opinion reports"), default=3)
 
     class Meta:
