@@ -8,4 +8,4 @@ from .models import Studio
 
 register_scope(Studio, selectors.studios_visible_to)
 
-from . import admin_plans, admin_reception  # noqa: E402, F401 - they register their admins
+from . import admin_booking, admin_plans, admin_reception  # noqa: E402, F401 - they register admins

@@ -25,7 +25,9 @@ def studios_of_member(member) -> QuerySet[Studio]:
 
 def is_studio_member(user, studio_id: int) -> bool:
     """Whether the login `user` is a member of the studio `studio_id`."""
-    member_id = getattr(getattr(user, "member", None), "pk", None) if user.is_authenticated else None
+    member_id = (
+        getattr(getattr(user, "member", None), "pk", None) if user.is_authenticated else None
+    )
     if member_id is None:
         return False
     return StudioMember.objects.filter(studio_id=studio_id, member_id=member_id).exists()
