@@ -31,6 +31,9 @@ TASK_LABELS = {
     "residents.tasks.erase_expired_personal_data": _(
         "Erase residents' names and phones after the retention period"
     ),
+    "studios.booking_tasks.erase_expired_appointment_personal_data": _(
+        "Erase the names and phones of residents' studio appointments after the retention period"
+    ),
 }
 
 _NUMBERS = re.compile(r"^\d+(,\d+)*$")
