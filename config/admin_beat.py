@@ -34,6 +34,9 @@ TASK_LABELS = {
     "studios.tasks.erase_expired_visitor_data": _(
         "Erase studio visitors' names and phones after the retention period"
     ),
+    "studios.booking_tasks.erase_expired_appointment_personal_data": _(
+        "Erase the names and phones of residents' studio appointments after the retention period"
+    ),
 }
 
 _NUMBERS = re.compile(r"^\d+(,\d+)*$")

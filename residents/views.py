@@ -4,8 +4,6 @@ Open to anyone, so each write and each lookup is limited per client address (dja
 counted in the shared cache) and the form carries an anti-robot check (residents/antirobot.py).
 """
 
-from datetime import timedelta
-
 from crispy_forms.utils import render_crispy_form
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -15,60 +13,32 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit import ALL
-from django_ratelimit.core import get_usage
 
 from core.elder_mode import elder_mode_on
 from core.workflow import TransitionRefused
 
-from . import antirobot, places, selectors, services
+from . import antirobot, places, ratelimits, selectors, services
 from .forms import FeedbackForm, IssueForm, PublicIssueForm, TrackForm
 
-
-def _usage(request, *, group: str, rate: str | None, increment: bool) -> dict | None:
-    if not rate:
-        return None
-    return get_usage(
-        request, group=f"residents.{group}", key="ip", rate=rate, method=ALL, increment=increment
-    )
-
-
-def _limited(request, *, group: str, rate: str | None) -> dict | None:
-    """Count this request against the client address; the usage once the limit is exceeded."""
-    usage = _usage(request, group=group, rate=rate, increment=True)
-    return usage if usage and usage["should_limit"] else None
-
-
-def _used_up(request, *, group: str, rate: str | None) -> dict | None:
-    """Without counting this request: the usage when the address has no request left."""
-    usage = _usage(request, group=group, rate=rate, increment=False)
-    return usage if usage and usage["count"] >= usage["limit"] else None
+# The per-address counters of the issue pages (residents/ratelimits.py).
+SUBMIT = "residents.submit"
+NOSCRIPT = ratelimits.NOSCRIPT
+TRACK = "residents.track"
 
 
 def _too_many(request, usage: dict):
-    """429, saying when the address may try again and whom to call meanwhile."""
-    seconds = max(usage.get("time_left", 0), 60)
-    retry_at = timezone.localtime() + timedelta(seconds=seconds)
     # A refused form: what the resident wrote is shown again, to copy and send later.
     typed = "\n".join(
         text
         for text in (request.POST.get("place", ""), request.POST.get("description", ""))
         if text
     )
-    response = render(
-        request,
-        "residents/too_many.html",
-        {"retry_at": retry_at, "office_phone": settings.OFFICE_PHONE, "typed": typed[:3000]},
-        status=429,
-    )
-    response["Retry-After"] = str(seconds)
-    return response
+    return ratelimits.too_many(request, usage, typed=typed)
 
 
 FORM_TEMPLATE = "residents/issue_form.html"
@@ -121,22 +91,22 @@ def issue_new(request):
     # Only stored submissions count towards the limits: a resident whose form came back with
     # a mistake has lost nothing of their allowance.
     submit_rate = settings.RESIDENT_ISSUE_SUBMIT_RATE
-    if usage := _used_up(request, group="submit", rate=submit_rate):
+    if usage := ratelimits.used_up(request, group=SUBMIT, rate=submit_rate):
         return _too_many(request, usage)
     form = PublicIssueForm(request.POST, request.FILES)
     if form.is_valid():
         noscript = form.cleaned_data["antirobot"] == "word"
         noscript_rate = settings.RESIDENT_ISSUE_NOSCRIPT_RATE
-        if noscript and (usage := _used_up(request, group="noscript", rate=noscript_rate)):
+        if noscript and (usage := ratelimits.used_up(request, group=NOSCRIPT, rate=noscript_rate)):
             return _too_many(request, usage)
         try:
             issue = services.issue_submit(actor=None, **form.service_arguments())
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            _usage(request, group="submit", rate=submit_rate, increment=True)
+            ratelimits.usage(request, group=SUBMIT, rate=submit_rate, increment=True)
             if noscript:
-                _usage(request, group="noscript", rate=noscript_rate, increment=True)
+                ratelimits.usage(request, group=NOSCRIPT, rate=noscript_rate, increment=True)
             return redirect(
                 f"{reverse('residents:done')}?{urlencode({'code': issue.tracking_code})}"
             )
@@ -161,7 +131,7 @@ def issue_track(request):
     """The code form, and with a code, what the resident may see of the issue."""
     if "code" not in request.GET:
         return render(request, "residents/track.html", {"form": TrackForm()})
-    if usage := _limited(request, group="track", rate=settings.RESIDENT_ISSUE_TRACK_RATE):
+    if usage := ratelimits.limited(request, group=TRACK, rate=settings.RESIDENT_ISSUE_TRACK_RATE):
         return _too_many(request, usage)
     form = TrackForm(request.GET)
     code = form.cleaned_data["code"] if form.is_valid() else ""
@@ -175,7 +145,7 @@ def issue_track(request):
 @require_POST
 def issue_feedback(request):
     """The resident's one answer after closing: solved, partly solved or not solved."""
-    if usage := _limited(request, group="track", rate=settings.RESIDENT_ISSUE_TRACK_RATE):
+    if usage := ratelimits.limited(request, group=TRACK, rate=settings.RESIDENT_ISSUE_TRACK_RATE):
         return _too_many(request, usage)
     form = FeedbackForm(request.POST)
     if not form.is_valid():

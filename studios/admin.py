@@ -282,4 +282,4 @@ class StudioAdmin(NoBulkDeleteAdminMixin, ScopedAdminMixin, StepsAdminMixin, adm
             raise PermissionDenied from None
 
 
-from . import admin_plans, admin_reception  # noqa: E402, F401 - they register their admins
+from . import admin_booking, admin_plans, admin_reception  # noqa: E402, F401 - they register admins

@@ -420,6 +420,37 @@ class Appointment(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    @property
+    def masked_mobile(self) -> str:
+        return mask_mobile(self.mobile)
+
+
+class AppointmentPhoneView(models.Model):
+    """Who saw the whole phone number of a resident who asked for an appointment, and when
+    (PIPL access log, as residents.PhoneViewLog is for issues)."""
+
+    appointment = models.ForeignKey(
+        Appointment,
+        verbose_name=_("appointment"),
+        on_delete=models.CASCADE,
+        related_name="phone_views",
+    )
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("viewed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    viewed_at = models.DateTimeField(_("viewed at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-viewed_at", "-pk"]
+        verbose_name = _("appointment phone number view")
+        verbose_name_plural = _("appointment phone number views")
+
+    def __str__(self) -> str:
+        return f"{self.viewer} → {self.appointment}"
+
 
 class Norm(models.TextChoices):
     """五规范: the five norms a studio is run by."""

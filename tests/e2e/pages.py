@@ -41,6 +41,12 @@ from tests.opinions.factories import (
     ProposalFactory,
 )
 from tests.residents.factories import ResidentIssueFactory, StreetFactory
+from tests.studios.booking_factories import (
+    AppointmentFactory,
+    BookingSlotFactory,
+    BookingStudioFactory,
+    BookingStudioMemberFactory,
+)
 from tests.studios.factories import DutySlotFactory, StudioFactory, StudioMemberFactory
 
 ANONYMOUS = "anonymous"
@@ -156,6 +162,37 @@ def studio_directory(s: Scene) -> str:
     return "/studios/"
 
 
+def booking_studio(s: Scene, **fields):
+    """An open studio of the scene's member, who is on duty in its next two slots."""
+    studio = BookingStudioFactory(**fields)
+    BookingStudioMemberFactory(studio=studio, member=s.member)
+    BookingSlotFactory(studio=studio, members=[s.member])
+    BookingSlotFactory(studio=studio, days=14, members=[s.member, MemberFactory(name="李建国")])
+    return studio
+
+
+def appointment(s: Scene):
+    """A resident's request for the first slot of the member's studio."""
+    slot = booking_studio(s).duty_slots.first()
+    return AppointmentFactory(slot=slot, name="张建国", mobile="13812345678")
+
+
+def confirmed_code(s: Scene) -> str:
+    """An appointment the member on duty confirmed with an answer: the page shows it."""
+    from studios.services import booking
+
+    booked = appointment(s)
+    booking.appointment_confirm(
+        appointment=booked, actor=s.member.user, answer="请带上身份证，从东门进。"
+    )
+    return booked.code
+
+
+def appointments_page(s: Scene) -> str:
+    appointment(s)
+    return "/member/studio/appointments/"
+
+
 def submit_form(page) -> None:
     """Send the page's main form as it is (empty), to scan the form with its errors."""
     page.locator("main form [type=submit]").first.click()
@@ -229,4 +266,33 @@ PAGES = [
     # Member studios (public).
     Page("studio directory", ANONYMOUS, studio_directory),
     Page("studio page", ANONYMOUS, lambda s: f"/studios/{studio(s)}/"),
+    # Studio appointments (public), and the members' answer to them.
+    Page("studio booking form", ANONYMOUS, lambda s: f"/studios/{booking_studio(s).pk}/book/"),
+    Page(
+        "studio booking form refused",
+        ANONYMOUS,
+        lambda s: f"/studios/{booking_studio(s).pk}/book/",
+        submit_form,
+    ),
+    Page(
+        "studio booking suspended",
+        ANONYMOUS,
+        lambda s: f"/studios/{booking_studio(s, state='suspended').pk}/book/",
+    ),
+    Page(
+        "studio appointment sent",
+        ANONYMOUS,
+        lambda s: f"/studios/appointment/done/?code={appointment(s).code}",
+    ),
+    Page("appointment check page", ANONYMOUS, "/studios/appointment/"),
+    Page(
+        "appointment check result",
+        ANONYMOUS,
+        lambda s: f"/studios/appointment/?code={confirmed_code(s)}",
+    ),
+    Page("appointment unknown code", ANONYMOUS, "/studios/appointment/?code=ABCDEFGH"),
+    Page("member appointments", MEMBER, appointments_page),
+    Page(
+        "member appointment", MEMBER, lambda s: f"/member/studio/appointments/{appointment(s).pk}/"
+    ),
 ]
