@@ -6,7 +6,7 @@ rows every table holds. Prints JSON on its last line.
 
 It imports only what every revision of the portal has (the models of members, opinions and
 residents, the role names), so that `benchmarks/compare.py` runs this same file against an
-older checkout.
+older checkout; the studios' pages are measured where the revision has them (studio_pages).
 """
 
 import json
@@ -73,11 +73,70 @@ def liaison_visible(liaison) -> dict[str, int] | None:
         from residents.selectors import issues_visible_to
     except ImportError:
         return None
-    return {
+    rows = {
         "members": members_visible_to(liaison).count(),
         "opinion reports": reports_visible_to(liaison).count(),
         "resident issues": issues_visible_to(liaison).count(),
     }
+    try:
+        from studios.selectors import studios_visible_to
+    except ImportError:
+        return rows
+    return rows | {"studios": studios_visible_to(liaison).count()}
+
+
+def studio_pages() -> tuple[dict[str, tuple[str, str]], object | None]:
+    """The studios' pages, and the login of the member whose studio page is measured: the
+    public page of the studio with the most duty slots and activities, its lead member's
+    studio page, the office's 1+123 overview of every studio. Nothing on a revision without
+    the studios (or without one of these pages), or on a database without a public studio."""
+    from django.core.exceptions import FieldError
+    from django.db.models import Count
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        from studios.models import StudioMember
+        from studios.selectors import public_studios
+
+        busiest = (
+            public_studios()
+            .annotate(
+                slot_count=Count("duty_slots", distinct=True),
+                activity_count=Count("activities", distinct=True),
+            )
+            .order_by("-slot_count", "-activity_count", "pk")
+            .first()
+        )
+    except (ImportError, FieldError):
+        return {}, None
+    if busiest is None:
+        return {}, None
+    lead = (
+        StudioMember.objects.filter(studio=busiest, member__user__is_active=True)
+        .select_related("member__user")
+        .order_by("role", "pk")  # "lead" before "resident"
+        .first()
+    )
+    wanted = {
+        "studio page (public)": ("public", "studios:studio", [busiest.pk]),
+        "member's studio page": ("member-studio", "studio_member:home", []),
+        # Not "(office)" at the end: run.py pairs such a name with a bare admin of its table.
+        "admin: studios' 1+123 overview, office staff": (
+            "office",
+            "admin:studios_annualplan_overview",
+            [],
+        ),
+    }
+    pages = {}
+    for name, (who, route, args) in wanted.items():
+        if who == "member-studio" and lead is None:
+            continue
+        try:
+            pages[name] = (who, reverse(route, args=args))
+        except NoReverseMatch:
+            continue
+    user = lead.member.user if "member's studio page" in pages else None
+    return pages, user
 
 
 def table_rows() -> dict[str, int]:
@@ -132,6 +191,10 @@ def main() -> None:
         "office": office,
         "liaison": liaison,
     }
+    more_pages, studio_member = studio_pages()
+    pages.update(more_pages)
+    if studio_member is not None:
+        users["member-studio"] = studio_member
     clients = {"public": Client()}
     for who, user in users.items():
         clients[who] = Client()

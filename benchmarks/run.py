@@ -701,7 +701,9 @@ def report(throughput_results, counts, page_times, small, full, burst_result, me
         f"page needs one) and for the busiest member ({m_small['busiest member']} reports at "
         f"the small size, {m_full['busiest member']} at full scale). The admin changelists as "
         "office staff (everything) and as liaison staff running three street groups and one "
-        "sector group (scoped).",
+        "sector group (scoped). The studios' pages: the public page of the studio with the most "
+        "duty slots and activities, its lead member's studio page, and the office's 1+123 "
+        "overview of every studio of the year.",
         "",
         "| page | ms at small | ms at full | ratio full/small | target | queries small / full "
         "| verdict |",

@@ -32,6 +32,8 @@ SHARES = {
     "proposals": 0.02,
     "issues": 0.10,
     "issue_timeline": 0.10,
+    # Beside the 100% above: visits received at the member studios (studios/scale.py).
+    "visits": 0.03,
 }
 # Every scale login's password (the benchmark logs in with a session instead).
 PASSWORD = "scale-member-password"  # noqa: S105
@@ -126,6 +128,7 @@ def scale(context: ScaleContext) -> None:
         group.name_pinyin = pinyin_key(group.name)  # bulk_create does not call save()
     Group.objects.bulk_create(sector_groups + street_groups, batch_size=5000)
     context.ids["street_groups"] = [group.pk for group in street_groups]
+    context.ids["sector_groups"] = [group.pk for group in sector_groups]
     staff_logins(sector_groups, street_groups)
 
     password = make_password(PASSWORD)
@@ -221,6 +224,7 @@ def scale(context: ScaleContext) -> None:
         ),
     )
     activity_ids = last_ids(Activity, activities)
+    context.ids["activities"] = activity_ids
     per_activity = max(1, context.share("attendance") // activities)
     per_activity = min(per_activity, len(member_ids))
     statuses = Attendance.Status.values

@@ -9,11 +9,21 @@ from django.core.management import call_command
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from core.models import Delivery
+from core.models import Delivery, TimelineEntry
 from core.tasks import send_deliveries
 from members import roles
 from members.models import Activity, Attendance, Group, Member, Sector, User
 from members.services import activity_reminders_send
+from studios.models import (
+    Appointment,
+    ArchiveItem,
+    DutyRule,
+    DutySlot,
+    NormCheck,
+    Studio,
+    StudioMember,
+    Visit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +37,16 @@ COUNTED = {
     "attendance": Attendance.objects,
     "conveners": Group.conveners.through.objects,
     "liaison groups": Group.liaison_staff.through.objects,
+    "studios": Studio.objects,
+    "studio members": StudioMember.objects,
+    "duty rules": DutyRule.objects,
+    "duty slots": DutySlot.objects,
+    "members on duty": DutySlot.members.through.objects,
+    "visits": Visit.objects,
+    "appointments": Appointment.objects,
+    "norm checks": NormCheck.objects,
+    "archive items": ArchiveItem.objects,
+    "timeline rows": TimelineEntry.objects,
 }
 
 

@@ -27,6 +27,7 @@ from members.demo import (
 from members.models import Activity, Group, Member, Sector
 from opinions.demo import seed_opinions
 from residents.demo import seed_resident_issues
+from studios.demo import seed_studios
 
 STEPS: list[Callable[[DemoContext], None]] = [
     seed_sectors_and_groups,
@@ -36,6 +37,7 @@ STEPS: list[Callable[[DemoContext], None]] = [
     seed_activities,
     seed_opinions,
     seed_resident_issues,
+    seed_studios,
 ]
 
 

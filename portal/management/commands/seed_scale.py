@@ -13,7 +13,12 @@ from django.utils.module_loading import import_string
 
 from members.scale import ScaleContext
 
-STEPS = ["members.scale.scale", "opinions.scale.scale", "residents.scale.scale"]
+STEPS = [
+    "members.scale.scale",
+    "opinions.scale.scale",
+    "residents.scale.scale",
+    "studios.scale.scale",
+]
 
 SIZES = {
     "tiny": {"members": 40, "groups": 6, "rows": 2_000, "years": 2},
