@@ -24,7 +24,7 @@ from django.utils import timezone
 from members.models import Activity
 from residents import services as resident_services
 from residents.models import ResidentIssue
-from studios.models import Studio, StudioMember
+from studios.models import AnnualPlan, Studio, StudioMember
 from studios.services import reception
 from tests.members.factories import (
     ActivityFactory,
@@ -51,7 +51,6 @@ from tests.studios.booking_factories import (
     BookingStudioMemberFactory,
 )
 from tests.studios.factories import DutySlotFactory, StudioFactory, StudioMemberFactory
-from tests.studios.plan_factories import AnnualPlanFactory
 from tests.studios.reception_factories import VisitFactory
 
 VISIT_NEW = "/member/studio/visits/new/"
@@ -133,11 +132,15 @@ def closed_code(s: Scene) -> str:
     return resident_services.issue_close(issue=issue, actor=staff, reply=reply).tracking_code
 
 
-def studio(s: Scene, **fields) -> int:
+def studio(s: Scene, name: str = "法律服务委员工作室", **fields) -> int:
     """An open law studio in a street, with the scene's member leading it, a resident member, a
-    reception day ahead and a service it gave residents."""
+    reception day ahead and a service it gave residents. Made once for a scene: the pages of
+    one scene (the CSP scan opens them all) share it."""
+    made = Studio.objects.filter(name=name).first()
+    if made is not None:
+        return made.pk
     law = StudioFactory(
-        name="法律服务委员工作室",
+        name=name,
         kind=Studio.Kind.INDUSTRY,
         industry="法律",
         street=StreetFactory(name="城关街道"),
@@ -181,7 +184,9 @@ def member_studio(s: Scene, path: str = "/member/studio/") -> str:
     """The member's law studio with a plan for this year and a visit it received: `path`
     shows it."""
     law = Studio.objects.get(pk=studio(s))
-    AnnualPlanFactory(studio=law, year=timezone.localdate().year, target_reports=4)
+    AnnualPlan.objects.get_or_create(
+        studio=law, year=timezone.localdate().year, defaults={"target_reports": 4}
+    )
     VisitFactory(studio=law).members.set([s.member])
     return path
 
@@ -346,7 +351,11 @@ PAGES = [
     # Member studios: the directory and a studio's page in their other states, and the
     # member's studio pages.
     Page("studio directory no match", ANONYMOUS, studio_directory_no_match),
-    Page("studio page suspended", ANONYMOUS, lambda s: f"/studios/{studio(s, state='suspended')}/"),
+    Page(
+        "studio page suspended",
+        ANONYMOUS,
+        lambda s: f"/studios/{studio(s, '法律援助委员工作站', state='suspended')}/",
+    ),
     Page("member dashboard with studio", MEMBER, lambda s: member_studio(s, "/member/")),
     Page("member studio", MEMBER, member_studio),
     Page("member studio none", MEMBER, "/member/studio/"),
