@@ -12,14 +12,15 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import otp, passwords, roles, selectors, services
+from . import dashboard_sections, otp, passwords, roles, selectors, services
 from .forms import MemberPasswordChangeForm
 from .models import Member
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The member's own page: their groups, upcoming activities and attendance record."""
+    """The member's own page: their groups, upcoming activities and attendance record, and
+    what the apps above members add to it (members/dashboard_sections.py)."""
     try:
         # Cached on request.user, so the navbar's `user.member` costs no second query.
         member = request.user.member
@@ -30,7 +31,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "members/dashboard.html",
-        {"member": member, "dashboard": selectors.member_dashboard(member)},
+        {
+            "member": member,
+            "dashboard": selectors.member_dashboard(member),
+            "sections": dashboard_sections.sections_for(member),
+        },
     )
 
 

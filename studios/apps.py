@@ -7,5 +7,6 @@ class StudiosConfig(AppConfig):
     verbose_name = _("Member studios")
 
     def ready(self):
-        # Celery's autodiscovery imports `studios.tasks` only.
-        from . import booking_tasks  # noqa: F401
+        # Celery's autodiscovery imports `studios.tasks` only; the member's studios join the
+        # members' dashboard as a section registered on import.
+        from . import booking_tasks, member_dashboard  # noqa: F401

@@ -24,6 +24,7 @@ from .models import (
     Visit,
     VisitPhoneViewLog,
 )
+from .progress import StudioProgress, progress_for_year
 
 
 def studios_visible_to(user) -> QuerySet[Studio]:
@@ -96,18 +97,28 @@ class PublicStudioPage:
     residents: list[StudioMember]
     slots: list[DutySlot]  # each with its members on duty
     activities: list[Activity]  # the service activities it organised that took place
+    progress: StudioProgress  # its 1+123 of the current year
 
 
 def public_studio_page(pk: int, *, now: datetime.datetime | None = None) -> PublicStudioPage:
     """What a public studio's page shows, in five queries whatever the studio holds: the
-    studio, its serving members (names and sectors), its next duty slots from today with the
-    members on duty, and the service activities it organised that took place.
+    studio with its 1+123 of the current year (one query: the figures are annotated on the
+    studio's own row), its serving members (names and sectors), its next duty slots from today
+    with the members on duty, and the service activities it organised that took place.
 
     Nothing about visitors. Raises Studio.DoesNotExist for a studio the public cannot see
     (preparing or exited).
     """
     now = now or timezone.now()
-    studio = public_studios().select_related("street", "sector").get(pk=pk)
+    rows = progress_for_year(
+        timezone.localdate(now).year,
+        public_studios().select_related("street", "sector").filter(pk=pk),
+        now=now,
+    )
+    if not rows:
+        raise Studio.DoesNotExist
+    (progress,) = rows
+    studio = progress.studio
     memberships = list(
         studio.memberships.filter(member__status=Member.Status.ACTIVE)
         .select_related("member__sector")
@@ -129,6 +140,7 @@ def public_studio_page(pk: int, *, now: datetime.datetime | None = None) -> Publ
         residents=[m for m in memberships if m.role == StudioMember.Role.RESIDENT],
         slots=slots,
         activities=activities,
+        progress=progress,
     )
 
 
@@ -253,17 +265,25 @@ RECENT_VISITS_LIMIT = 20
 @dataclass(frozen=True)
 class StudioHome:
     """What /member/studio/ shows a member: their studios, those that still receive (where
-    they may record a visit), their own coming duty slots and their studios' recent visits."""
+    they may record a visit), their own coming duty slots, their studios' recent visits and
+    the year's 1+123 of each studio that runs this year."""
 
     studios: list[Studio]
     receiving: list[Studio]
     coming_slots: list[DutySlot]
     recent_visits: list[Visit]
+    progress: list[StudioProgress]
 
 
-def member_studio_home(member: Member, *, today: datetime.date) -> StudioHome:
-    """Four queries whatever the number of studios, slots and visits."""
-    studios = list(studios_of_member(member).order_by("name_pinyin", "pk"))
+def member_studio_home(
+    member: Member, *, today: datetime.date, now: datetime.datetime | None = None
+) -> StudioHome:
+    """Four queries whatever the number of studios, slots and visits: the member's studios
+    come with their 1+123 of `today`'s year on their own rows (`progress_for_year`)."""
+    rows = progress_for_year(
+        today.year, studios_of_member(member).order_by("name_pinyin", "pk"), now=now
+    )
+    studios = [row.studio for row in rows]
     on_duty = Prefetch("members", queryset=Member.objects.only("pk", "name"))
     coming = list(
         DutySlot.objects.filter(members=member, date__gte=today)
@@ -277,7 +297,19 @@ def member_studio_home(member: Member, *, today: datetime.date) -> StudioHome:
         .order_by("-visited_on", "-pk")[:RECENT_VISITS_LIMIT]
     )
     receiving = [studio for studio in studios if studio.state != Studio.State.EXITED]
-    return StudioHome(studios, receiving, coming, recent)
+    return StudioHome(studios, receiving, coming, recent, [r for r in rows if _runs_in_year(r)])
+
+
+def _runs_in_year(progress: StudioProgress) -> bool:
+    """Whether the year's figures mean something for the studio: not for one that exited
+    before the year and has no plan for it (the rule of `progress.studios_of_year`)."""
+    studio = progress.studio
+    exited_before = (
+        studio.state == Studio.State.EXITED
+        and studio.exited_on is not None
+        and studio.exited_on.year < progress.year
+    )
+    return progress.has_plan or not exited_before
 
 
 def member_visit(member: Member, pk: int) -> Visit:

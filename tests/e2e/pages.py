@@ -23,13 +23,16 @@ from django.utils import timezone
 
 from members.models import Activity
 from residents import services as resident_services
-from studios.models import Studio, StudioMember
+from residents.models import ResidentIssue
+from studios.models import AnnualPlan, Studio, StudioMember
+from studios.services import reception
 from tests.members.factories import (
     ActivityFactory,
     AttendanceFactory,
     GroupFactory,
     MemberFactory,
     OfficeStaffFactory,
+    SectorFactory,
     UserFactory,
 )
 from tests.opinions.factories import (
@@ -48,6 +51,9 @@ from tests.studios.booking_factories import (
     BookingStudioMemberFactory,
 )
 from tests.studios.factories import DutySlotFactory, StudioFactory, StudioMemberFactory
+from tests.studios.reception_factories import VisitFactory
+
+VISIT_NEW = "/member/studio/visits/new/"
 
 ANONYMOUS = "anonymous"
 MEMBER = "member"
@@ -126,16 +132,21 @@ def closed_code(s: Scene) -> str:
     return resident_services.issue_close(issue=issue, actor=staff, reply=reply).tracking_code
 
 
-def studio(s: Scene) -> int:
+def studio(s: Scene, name: str = "法律服务委员工作室", **fields) -> int:
     """An open law studio in a street, with the scene's member leading it, a resident member, a
-    reception day ahead and a service it gave residents."""
+    reception day ahead and a service it gave residents. Made once for a scene: the pages of
+    one scene (the CSP scan opens them all) share it."""
+    made = Studio.objects.filter(name=name).first()
+    if made is not None:
+        return made.pk
     law = StudioFactory(
-        name="法律服务委员工作室",
+        name=name,
         kind=Studio.Kind.INDUSTRY,
         industry="法律",
         street=StreetFactory(name="城关街道"),
         phone="0000-12345678",
         description="为群众提供免费法律咨询，调解邻里纠纷。",
+        **fields,
     )
     StudioMemberFactory(studio=law, member=s.member, role=StudioMember.Role.LEAD)
     StudioMemberFactory(studio=law, member=MemberFactory(name="李建国"))
@@ -160,6 +171,48 @@ def studio_directory(s: Scene) -> str:
         state=Studio.State.SUSPENDED,
     )
     return "/studios/"
+
+
+def studio_directory_no_match(s: Scene) -> str:
+    """The directory asked for a street and a sector that have studios, but none together."""
+    street = Studio.objects.get(pk=studio(s)).street_id
+    sector = StudioFactory(name="经济界委员工作室", sector=SectorFactory(name="经济界")).sector_id
+    return f"/studios/?street={street}&sector={sector}"
+
+
+def member_studio(s: Scene, path: str = "/member/studio/") -> str:
+    """The member's law studio with a plan for this year and a visit it received: `path`
+    shows it."""
+    law = Studio.objects.get(pk=studio(s))
+    AnnualPlan.objects.get_or_create(
+        studio=law, year=timezone.localdate().year, defaults={"target_reports": 4}
+    )
+    VisitFactory(studio=law).members.set([s.member])
+    return path
+
+
+def studio_visit(s: Scene) -> int:
+    """A visit to the member's studio, received by them, solved on the spot."""
+    visit = VisitFactory(studio=Studio.objects.get(pk=studio(s)), solved_on_spot=True)
+    visit.members.set([s.member])
+    return visit.pk
+
+
+def followed_up_visit(s: Scene) -> int:
+    """A visit the office made a resident issue handed to the studio: it shows the tracking
+    code to give the visitor."""
+    law = Studio.objects.get(pk=studio(s))
+    visit = VisitFactory(studio=law)
+    visit.members.set([s.member])
+    reception.visit_to_issue(
+        visit=visit,
+        actor=OfficeStaffFactory(),
+        street=law.street,
+        community=None,
+        category=ResidentIssue.Category.PUBLIC_FACILITIES,
+        place="和平里3号楼东门",
+    )
+    return visit.pk
 
 
 def booking_studio(s: Scene, **fields):
@@ -294,5 +347,24 @@ PAGES = [
     Page("member appointments", MEMBER, appointments_page),
     Page(
         "member appointment", MEMBER, lambda s: f"/member/studio/appointments/{appointment(s).pk}/"
+    ),
+    # Member studios: the directory and a studio's page in their other states, and the
+    # member's studio pages.
+    Page("studio directory no match", ANONYMOUS, studio_directory_no_match),
+    Page(
+        "studio page suspended",
+        ANONYMOUS,
+        lambda s: f"/studios/{studio(s, '法律援助委员工作站', state='suspended')}/",
+    ),
+    Page("member dashboard with studio", MEMBER, lambda s: member_studio(s, "/member/")),
+    Page("member studio", MEMBER, member_studio),
+    Page("member studio none", MEMBER, "/member/studio/"),
+    Page("member studio visit form", MEMBER, lambda s: member_studio(s, VISIT_NEW)),
+    Page("member studio visit refused", MEMBER, lambda s: member_studio(s, VISIT_NEW), submit_form),
+    Page("member studio visit", MEMBER, lambda s: f"/member/studio/visits/{studio_visit(s)}/"),
+    Page(
+        "member studio visit followed up",
+        MEMBER,
+        lambda s: f"/member/studio/visits/{followed_up_visit(s)}/",
     ),
 ]
