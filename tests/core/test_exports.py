@@ -30,7 +30,7 @@ from members.resources import MemberResource
 from opinions.models import OpinionReport, Proposal, ReportReply
 from opinions.resources import OpinionReportResource
 from residents.models import ResidentIssue
-from studios.models import Visit
+from studios.models import Appointment, Visit
 from tests.members.factories import (
     ActivityFactory,
     AttendanceFactory,
@@ -45,6 +45,7 @@ from tests.opinions.factories import (
     ForwardedReportFactory,
 )
 from tests.residents.factories import ResidentIssueFactory
+from tests.studios.booking_factories import AppointmentFactory
 from tests.studios.reception_factories import VisitFactory
 
 pytestmark = pytest.mark.django_db
@@ -172,6 +173,7 @@ CORPUS_ROWS = {
     Proposal: _proposal,
     ResidentIssue: _issue,
     Visit: _visit,
+    Appointment: AppointmentFactory,
 }
 
 
