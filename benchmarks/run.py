@@ -58,7 +58,9 @@ DB_SMALL, DB_FULL = "cppcc_bench_small", "cppcc_bench_full"
 DB_HELPDESK, DB_FLOOR = "cppcc_bench_helpdesk", "cppcc_bench_floor"
 # seed_scale sizes. Full: a province-wide roster and 1,000,000 rows in the largest table a
 # measured page reads (attendance, read by the member dashboard, takes 60% of --rows).
-SMALL_SIZE = {"members": 500, "groups": 20, "rows": 10_000, "years": 5}
+# The small size has 20 studios (one a group), a full page of the office's overview, so that
+# the overview shows as many studios at both sizes; full scale has one studio per ten groups.
+SMALL_SIZE = {"members": 500, "groups": 20, "rows": 10_000, "years": 5, "studios": 20}
 FULL_SIZE = {
     "members": int(os.environ.get("BENCH_MEMBERS", 5_000 if QUICK else 50_000)),
     "groups": 200 if QUICK else 2_000,
@@ -606,7 +608,10 @@ def verdict(ok: bool) -> str:
 
 
 def size_text(size: dict) -> str:
-    return f"{size['members']:,} members, {size['groups']:,} groups, --rows {size['rows']:,}"
+    studios = f", --studios {size['studios']:,}" if "studios" in size else ""
+    return (
+        f"{size['members']:,} members, {size['groups']:,} groups, --rows {size['rows']:,}" + studios
+    )
 
 
 def report(throughput_results, counts, page_times, small, full, burst_result, memory, git) -> str:

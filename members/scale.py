@@ -53,6 +53,8 @@ class ScaleContext:
     rows: int
     years: int
     seed: int = 20260101
+    #: Studios to make (studios.scale); None: one per ten groups.
+    studios: int | None = None
     now: datetime = field(default_factory=timezone.now)
     ids: dict[str, list[int]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)

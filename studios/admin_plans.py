@@ -10,6 +10,7 @@ yearly archive of a studio (`studio/<id>/<year>/archive/`).
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -28,7 +29,14 @@ from opinions.attachments import ACCEPT, MAX_ATTACHMENT_BYTES, validate_attachme
 
 from . import selectors
 from .models import AnnualPlan, ArchiveItem, Norm, NormCheck, Studio
-from .progress import TARGETS, progress_for_year, progress_of_studio, studios_of_year, totals
+from .progress import (
+    TARGETS,
+    annotate_progress,
+    progress_of_studio,
+    progress_rows,
+    studios_of_year,
+    totals,
+)
 from .services import plans as services
 
 register_scope(AnnualPlan, selectors.plans_visible_to)
@@ -36,6 +44,8 @@ register_scope(NormCheck, selectors.norm_checks_visible_to)
 register_scope(ArchiveItem, selectors.archive_items_visible_to)
 
 TARGET_FIELDS = tuple(target.plan_field for target in TARGETS)
+#: Studios a page of the overview: a district has a dozen, a province a few hundred.
+OVERVIEW_PAGE_SIZE = 20
 NEGATIVE_TARGET = _("A target cannot be negative.")
 
 
@@ -185,18 +195,28 @@ class AnnualPlanAdmin(ScopedAdminMixin, NoBulkDeleteAdminMixin, admin.ModelAdmin
 
     def overview_view(self, request):
         """Every studio of the year the viewer sees, with its four figures against its
-        targets: one query for the figures, whatever the number of studios."""
+        targets, OVERVIEW_PAGE_SIZE a page in the order of their names: two queries whatever
+        the number of studios (the year's totals counted in the database, the page's
+        figures)."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         year = _year_or_current(request.GET.get("year"))
-        visible = selectors.studios_visible_to(request.user).select_related("group")
-        rows = progress_for_year(year, studios_of_year(year, visible))
+        visible = selectors.studios_visible_to(request.user)
+        annotated = annotate_progress(year, studios_of_year(year, visible))
+        summary = totals(annotated)
+        paginator = Paginator(
+            annotated.select_related("group").order_by("name_pinyin", "pk"), OVERVIEW_PAGE_SIZE
+        )
+        paginator.count = summary["studios"]  # counted with the totals: no COUNT of its own
+        page = paginator.get_page(request.GET.get("page"))
+        rows = progress_rows(page.object_list, year)
         context = self._context(
             request,
             gettext("Progress of the studios in %(year)s (1+123)") % {"year": year},
             year=year,
             rows=rows,
-            totals=totals(rows),
+            page=page,
+            totals=summary,
             targets=TARGETS,
             previous_year=year - 1 if year > services.MIN_YEAR else None,
             next_year=year + 1 if year < services.MAX_YEAR else None,

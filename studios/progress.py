@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Count,
     Exists,
@@ -143,9 +144,12 @@ def count_service_activities(period: Period) -> BaseExpression:
 
 def count_proposals(period: Period) -> BaseExpression:
     """Proposals marked with the studio whose filing (立案) step is dated in the year."""
+    # The content type as an uncorrelated subquery: computed once, not joined for each row.
+    proposal_type = ContentType.objects.filter(
+        app_label=Proposal._meta.app_label, model=Proposal._meta.model_name
+    ).values("pk")
     filed = TimelineEntry.objects.filter(
-        content_type__app_label=Proposal._meta.app_label,
-        content_type__model=Proposal._meta.model_name,
+        content_type=Subquery(proposal_type),
         object_id=OuterRef("pk"),
         action=FILED_ACTION,
         created_at__gte=period.starts,
@@ -251,6 +255,36 @@ def studios_of_year(year: int, studios: QuerySet[Studio] | None = None) -> Query
     return rows.filter(has_plan | ran_in_year)
 
 
+def annotate_progress(
+    year: int,
+    studios: QuerySet[Studio] | None = None,
+    *,
+    now: datetime.datetime | None = None,
+) -> QuerySet[Studio]:
+    """`studios` (default: `studios_of_year(year)`) with their 1+123 of `year` on their own
+    rows: the plan joined once, each figure a subquery, each target the plan's or, without a
+    plan, the default. A page of them, or all, is one query; `totals` counts them in the
+    database. `now` is for tests: what has not happened by then does not count yet."""
+    period = Period(year=year, now=now or timezone.now())
+    rows = studios if studios is not None else studios_of_year(year)
+    return rows.annotate(
+        year_plan=FilteredRelation("plans", condition=Q(plans__year=year)),
+        progress_plan_id=F("year_plan__id"),
+        **{
+            f"progress_goal_{t.key}": Coalesce(
+                F(f"year_plan__{t.plan_field}"), Value(t.default), output_field=IntegerField()
+            )
+            for t in TARGETS
+        },
+        **{f"progress_done_{t.key}": COUNTERS[t.key](period) for t in TARGETS},
+    )
+
+
+def progress_rows(annotated: Iterable[Studio], year: int) -> list[StudioProgress]:
+    """The figures of studios from `annotate_progress`, in their order."""
+    return [_progress_of(studio, year) for studio in annotated]
+
+
 def progress_for_year(
     year: int,
     studios: QuerySet[Studio] | None = None,
@@ -258,27 +292,17 @@ def progress_for_year(
     now: datetime.datetime | None = None,
 ) -> list[StudioProgress]:
     """The 1+123 of each studio of `studios` (default: `studios_of_year(year)`) in `year`,
-    in the queryset's order: one query whatever the number of studios (the plan joined once,
-    each figure a subquery). A studio without a plan for the year is measured against the
-    default targets. `now` is for tests: what has not happened by then does not count yet."""
-    period = Period(year=year, now=now or timezone.now())
-    rows = studios if studios is not None else studios_of_year(year)
-    annotated = rows.annotate(
-        year_plan=FilteredRelation("plans", condition=Q(plans__year=year)),
-        progress_plan_id=F("year_plan__id"),
-        **{f"progress_goal_{t.key}": F(f"year_plan__{t.plan_field}") for t in TARGETS},
-        **{f"progress_done_{t.key}": COUNTERS[t.key](period) for t in TARGETS},
-    )
-    return [_progress_of(studio, year) for studio in annotated]
+    in the queryset's order: one query whatever the number of studios. A studio without a
+    plan for the year is measured against the default targets."""
+    return progress_rows(annotate_progress(year, studios, now=now), year)
 
 
 def _progress_of(studio: Studio, year: int) -> StudioProgress:
-    has_plan = studio.progress_plan_id is not None
     figures = tuple(
         Figure(
             target=target,
             done=getattr(studio, f"progress_done_{target.key}"),
-            goal=getattr(studio, f"progress_goal_{target.key}") if has_plan else target.default,
+            goal=getattr(studio, f"progress_goal_{target.key}"),
         )
         for target in TARGETS
     )
@@ -293,9 +317,14 @@ def progress_of_studio(studio: Studio, year: int) -> StudioProgress:
     return progress
 
 
-def totals(rows: Iterable[StudioProgress]) -> dict[str, int]:
-    """How many studios met each target, and all four."""
-    rows = list(rows)
-    counts = {key: sum(1 for row in rows if row.figure(key).met) for key in TARGET_KEYS}
-    counts["all"] = sum(1 for row in rows if row.met)
-    return counts
+def _met(key: str) -> Q:
+    return Q(**{f"progress_done_{key}__gte": F(f"progress_goal_{key}")})
+
+
+def totals(annotated: QuerySet[Studio]) -> dict[str, int]:
+    """How many studios `annotated` (from `annotate_progress`) holds and how many of them met
+    all four targets: one aggregate query in the database, whatever their number."""
+    every = Q()
+    for key in TARGET_KEYS:
+        every &= _met(key)
+    return annotated.order_by().aggregate(studios=Count("pk"), all=Count("pk", filter=every))

@@ -1,10 +1,11 @@
-"""Scale data for the studios: about one studio per ten groups, each with three to eight of its
-group's members; a year of weekly duty slots (nine months behind, three ahead) with two members
-on duty; visits in the slots that have passed (SHARES["visits"] of --rows); a plan for each
-year; service activities (some of the groups' activity rows handed to the studios); and half
-of the studio members' reports and proposals marked with their studio, the adopted ones with
-their adoption and the filed ones with their filing step, so that the 1+123 has something to
-count. A step of `manage.py seed_scale`, after residents.scale (it needs the streets).
+"""Scale data for the studios: one studio per ten groups (or `--studios`), each with three to
+eight of its group's members; a year of weekly duty slots (nine months behind, three ahead)
+with two members on duty; visits in the slots that have passed (SHARES["visits"] of --rows);
+a plan for each year; service activities (some of the groups' activity rows handed to the
+studios); and half of the studio members' reports and proposals marked with their studio, the
+adopted ones with their adoption and the filed ones with their filing step, so that the 1+123
+has something to count. A step of `manage.py seed_scale`, after residents.scale (it needs the
+streets).
 
 The large tables (slots, the members on duty, visits) go in through COPY (members/scale.py);
 the few hundred studios, their members and plans by bulk_create. Slots fall on their weekday
@@ -61,7 +62,7 @@ def _studios(context: ScaleContext, today: datetime.date) -> list[tuple[Studio, 
     sectors = dict(Group.objects.filter(pk__in=sector_groups).values_list("pk", "sector_id"))
     offset = Studio.objects.count()  # a second run adds studios beside the first run's
     made = []
-    for n in range(max(1, context.groups // GROUPS_PER_STUDIO)):
+    for n in range(context.studios or max(1, context.groups // GROUPS_PER_STUDIO)):
         station, index = n % 2 == 0, n // 2
         groups = street_groups if station else sector_groups
         group = groups[index % len(groups)]

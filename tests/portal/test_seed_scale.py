@@ -113,6 +113,15 @@ def test_seed_scale_adds_studios_with_a_year_of_reception_plans_and_credited_wor
     assert 0 < studio_selectors.studios_visible_to(liaison).count() < 4
 
 
+def test_seed_scale_makes_as_many_studios_as_asked_one_a_group_at_most():
+    call_command("seed_scale", members=60, groups=6, rows=1_000, years=1, studios=6)
+
+    assert Studio.objects.count() == 6
+    assert Studio.objects.values("group").distinct().count() == 6
+    with pytest.raises(CommandError, match="one studio a group"):
+        call_command("seed_scale", members=60, groups=6, rows=1_000, years=1, studios=7)
+
+
 def test_seed_scale_default_size_is_a_province_with_a_million_rows_in_the_largest_table():
     from members.scale import SHARES
     from portal.management.commands.seed_scale import SIZES

@@ -193,6 +193,39 @@ def test_the_overview_runs_as_many_queries_for_30_studios_as_for_3(office_client
     assert queries() == few
 
 
+def test_the_overview_shows_a_page_of_studios_and_counts_the_whole_year(office_client):
+    """23 studios: the first page shows 20 of them in the order of their names, the second the
+    other 3; the summary counts all 23 on both pages. Met all four: the three whose plan
+    sets every target at 0, and the one whose only target (a service activity) was held: 4."""
+    year = timezone.localdate().year
+    zero = {
+        "target_service_activities": 0,
+        "target_proposals": 0,
+        "target_consultations": 0,
+        "target_reports": 0,
+    }
+    for index in range(23):
+        studio = PlanStudioFactory(name=f"工作室{index:02d}")
+        if index in (0, 21, 22):
+            AnnualPlanFactory(studio=studio, year=year, **zero)
+        elif index == 1:
+            AnnualPlanFactory(studio=studio, year=year, **{**zero, "target_service_activities": 1})
+            studio_activity(studio, timezone.now() - datetime.timedelta(hours=1))
+        elif index == 2:  # the target is 2, one activity was held: not met
+            AnnualPlanFactory(studio=studio, year=year, **{**zero, "target_service_activities": 2})
+            studio_activity(studio, timezone.now() - datetime.timedelta(hours=1))
+
+    first = office_client.get(OVERVIEW)
+    second = office_client.get(OVERVIEW, {"page": 2})
+
+    names = [[row.studio.name for row in page.context["rows"]] for page in (first, second)]
+    assert names == [[f"工作室{i:02d}" for i in range(20)], ["工作室20", "工作室21", "工作室22"]]
+    for page in (first, second):
+        assert "23 个工作室中有 4 个完成了全部四项目标。" in page.content.decode()
+    assert f"?year={year}&amp;page=2" in first.content.decode()
+    assert f"?year={year}&amp;page=1" in second.content.decode()
+
+
 def test_staff_without_the_plans_permission_do_not_see_the_overview(client):
     client.force_login(UserFactory(is_staff=True))
     assert client.get(OVERVIEW).status_code == 403

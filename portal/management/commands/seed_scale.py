@@ -44,6 +44,12 @@ class Command(BaseCommand):
             "reports, timelines, proposals and resident issues.",
         )
         parser.add_argument("--years", type=int)
+        parser.add_argument(
+            "--studios",
+            type=int,
+            help="Studios to make (default: one per ten groups). The benchmark's small size "
+            "asks for a full page of the office's overview.",
+        )
         parser.add_argument("--seed", type=int, default=20260101)
 
     def handle(self, *args, **options):
@@ -58,7 +64,10 @@ class Command(BaseCommand):
                 size[key] = options[key]
         if size["groups"] < 2 or size["members"] < 1 or size["rows"] < 100 or size["years"] < 1:
             raise CommandError("Need at least 2 groups, 1 member, 100 rows and 1 year.")
-        context = ScaleContext(seed=options["seed"], **size)
+        if options["studios"] is not None and not 1 <= options["studios"] <= size["groups"]:
+            # Two studios of one group would put the same members on duty at the same hours.
+            raise CommandError("Need between 1 studio and one studio a group.")
+        context = ScaleContext(seed=options["seed"], studios=options["studios"], **size)
         started = time.monotonic()
         with transaction.atomic():
             for step in STEPS:
