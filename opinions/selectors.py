@@ -12,7 +12,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
     When,
-    prefetch_related_objects,
 )
 
 from core.models import Notification, TimelineEntry
@@ -289,34 +288,48 @@ def attachments_of(subject: Model) -> QuerySet[Attachment]:
 
 
 def report_detail(report_qs: QuerySet[OpinionReport], pk: int) -> OpinionReport:
-    """One report with everything its page shows, in a constant number of queries.
-
-    The handling departments and their replies are read only once the report was forwarded
-    (it has a lead department: the page shows them under it, and no department replies to a
-    report never forwarded to it): most reports a member opens are not, and their page is
-    spared two queries.
-    """
+    """One report with everything its page shows, in the same number of queries whatever its
+    state and however many departments, replies and files it has: the handling departments
+    and their replies (none before it is forwarded), and in one query the report's own
+    attachments (`report.page_attachments`) with the reply letters of its replies (each
+    reply's `attachments`, so `reply.letter` reads no more)."""
     report = (
         report_qs.select_related("author", "group", "department", "decline_reason", "studio")
         .prefetch_related(
             "coauthors",
             Prefetch("adoptions", queryset=ReportAdoption.objects.select_related("bulletin")),
             "instructions",
+            "co_departments",
+            Prefetch("replies", queryset=ReportReply.objects.select_related("department")),
         )
         .get(pk=pk)
     )
-    if report.department_id is not None:
-        prefetch_related_objects(
-            [report],
-            "co_departments",
-            Prefetch(
-                "replies",
-                queryset=ReportReply.objects.select_related("department").prefetch_related(
-                    "attachments"
-                ),
-            ),
-        )
+    replies = list(report.replies.all())
+    types = ContentType.objects.get_for_models(OpinionReport, ReportReply)
+    report_type, reply_type = types[OpinionReport], types[ReportReply]
+    rows = Attachment.objects.filter(
+        Q(content_type=report_type, object_id=report.pk)
+        | Q(content_type=reply_type, object_id__in=[reply.pk for reply in replies])
+    ).order_by("created_at", "pk")
+    report.page_attachments = []
+    letters: dict[int, list[Attachment]] = {reply.pk: [] for reply in replies}
+    for row in rows:
+        if row.content_type_id == report_type.pk:
+            report.page_attachments.append(row)
+        else:
+            letters[row.object_id].append(row)
+    for reply in replies:
+        _keep_prefetched(reply, "attachments", letters[reply.pk])
     return report
+
+
+def _keep_prefetched(instance: Model, relation: str, rows: list) -> None:
+    """Hand `rows` to `instance.<relation>.all()` as if prefetch_related had read them (what
+    Django's prefetching stores), so that the template's `.all()` runs no query."""
+    queryset = getattr(instance, relation).all()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = queryset
 
 
 def proposal_detail(proposal_qs: QuerySet[Proposal], pk: int) -> Proposal:

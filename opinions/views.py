@@ -104,7 +104,7 @@ def report_detail(request: HttpRequest, member, pk: int) -> HttpResponse:
         {
             "report": report,
             "timeline": selectors.timeline_of(report),
-            "attachments": selectors.attachments_of(report),
+            "attachments": report.page_attachments,
             "is_author": report.author_id == member.pk,
         },
     )
@@ -360,7 +360,7 @@ def department_report(request: HttpRequest, pk: int) -> HttpResponse:
         "departments/report_detail.html",
         {
             "report": report,
-            "attachments": selectors.attachments_of(report),
+            "attachments": report.page_attachments,
             "my_department": my_department or next((d for d in on_report if d.pk in mine), None),
             "form": form,
             "today": timezone.localdate(),

@@ -14,9 +14,14 @@ from opinions.models import Attachment, OpinionReport, ReportReply
 from tests.members.factories import LiaisonStaffFactory, MemberFactory
 
 from . import files
-from .factories import DepartmentFactory, ForwardedReportFactory, HandlerFactory
+from .factories import (
+    DepartmentFactory,
+    ForwardedReportFactory,
+    HandlerFactory,
+    OpinionReportFactory,
+)
 from .files import PDF, PNG, upload
-from .test_query_counts import flat
+from .test_query_counts import flat, queries
 
 pytestmark = pytest.mark.django_db
 State = OpinionReport.State
@@ -280,3 +285,39 @@ def test_department_inbox_with_co_handled_reports_costs_the_same(client, handler
             ForwardedReportFactory().co_departments.add(mine)
 
     flat(client, reverse("departments:home"), grow)
+
+
+def test_member_report_page_costs_the_same_before_and_after_departments_replied(
+    client, member, office
+):
+    """A report never forwarded, one forwarded with no reply yet and one whose two departments
+    replied with letters: the page runs as many queries for each, and shows each letter."""
+    client.force_login(member.user)
+    submitted = OpinionReportFactory(
+        author=member, state=OpinionReport.State.SUBMITTED, submitted_at=timezone.now()
+    )
+    waiting = ForwardedReportFactory(author=member)
+    replied = ForwardedReportFactory(author=member)
+    for department in (replied.department, DepartmentFactory()):
+        replied.co_departments.add(department)
+        reply = ReportReply.objects.create(report=replied, department=department, text="答复")
+        services.common.attachments_add(
+            subject=reply, files=[upload(f"答复函{department.pk}.pdf", PDF)], actor=office
+        )
+    services.common.attachments_add(
+        subject=replied, files=[upload("调研材料.pdf", PDF)], actor=member.user
+    )
+
+    def url(report):
+        return reverse("opinions:report_detail", args=[report.pk])
+
+    client.get(url(replied))  # warms the per-process caches (content types)
+    counts = {
+        name: queries(client, url(report))
+        for name, report in (("submitted", submitted), ("waiting", waiting), ("replied", replied))
+    }
+    assert counts["submitted"] == counts["waiting"] == counts["replied"]
+    page = client.get(url(replied)).content.decode()
+    assert page.count('class="reply-letter"') == 2
+    assert "调研材料.pdf" in page  # the report's own file, listed apart from the letters
+    assert page.count("调研材料.pdf") == 1
