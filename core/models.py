@@ -202,3 +202,27 @@ class WorkdayException(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d}"
+
+
+class PhoneView(models.Model):
+    """Who saw a person's whole phone number, and when (the PIPL access log). Each app keeps
+    its own table, with a foreign key named by `SUBJECT` to what holds the number (a resident
+    issue, a studio visit, an appointment); rows are written by `core.privacy.reveal_phone`."""
+
+    #: The name of the foreign key to the row that holds the number.
+    SUBJECT = ""
+
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("viewed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    viewed_at = models.DateTimeField(_("viewed at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-viewed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.viewer} → {getattr(self, self.SUBJECT)}"

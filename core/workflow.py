@@ -46,6 +46,18 @@ def refuse_unless(condition: bool, message: str) -> None:
         raise TransitionRefused(message)
 
 
+def staff_in_scope(actor, subject: models.Model, *, permission: str, visible: Callable) -> bool:
+    """Whether `actor` is active staff holding `permission` whose scope includes `subject`:
+    `visible(actor)` is the app's selector of the rows the actor sees (office staff: all;
+    liaison staff: those of their groups)."""
+    return bool(
+        actor is not None
+        and actor.is_active
+        and actor.has_perm(permission)
+        and visible(actor).filter(pk=subject.pk).exists()
+    )
+
+
 @dataclass(frozen=True)
 class Guard:
     """A named condition the subject must meet for an edge, checked on the locked row, with

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.models import PhoneView
 from members.phones import mask_mobile
 
 from .targets import TARGET_KINDS
@@ -359,8 +360,10 @@ class PresetReply(models.Model):
         return self.title
 
 
-class PhoneViewLog(models.Model):
+class PhoneViewLog(PhoneView):
     """Who saw which resident's whole phone number, and when (PIPL access log)."""
+
+    SUBJECT = "issue"
 
     issue = models.ForeignKey(
         ResidentIssue,
@@ -368,21 +371,10 @@ class PhoneViewLog(models.Model):
         on_delete=models.CASCADE,
         related_name="phone_views",
     )
-    viewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("viewed by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    viewed_at = models.DateTimeField(_("viewed at"), auto_now_add=True, db_index=True)
 
-    class Meta:
-        ordering = ["-viewed_at", "-pk"]
+    class Meta(PhoneView.Meta):
         verbose_name = _("phone number view")
         verbose_name_plural = _("phone number views")
-
-    def __str__(self) -> str:
-        return f"{self.viewer} → {self.issue}"
 
 
 class PhoneSearchLog(models.Model):

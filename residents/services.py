@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
@@ -20,10 +19,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TimelineEntry
 from core.notifications import notify
-from core.privacy import erase_personal_text
-from core.workflow import TransitionRefused, refuse_unless, run_edge, timeline_add
+from core.privacy import erase_expired, reveal_phone
+from core.workflow import TransitionRefused, refuse_unless, run_edge, staff_in_scope, timeline_add
 from members.models import Group, Member, User
 from members.phones import mask_mobile, normalize_mobile
 from members.selectors import groups_visible_to, members_visible_to
@@ -426,15 +424,15 @@ def issue_feedback_record(*, issue: ResidentIssue, answer: str) -> ResidentIssue
 
 def issue_phone_reveal(*, issue: ResidentIssue, actor: User) -> str:
     """The resident's whole phone number, for staff entitled to it; each look is logged."""
-    refuse_unless(
-        actor.is_active
-        and actor.has_perm(PHONE_PERMISSION)
-        and selectors.issues_visible_to(actor).filter(pk=issue.pk).exists(),
-        gettext("You are not allowed to see whole phone numbers."),
+    return reveal_phone(
+        subject=issue,
+        actor=actor,
+        allowed=staff_in_scope(
+            actor, issue, permission=PHONE_PERMISSION, visible=selectors.issues_visible_to
+        ),
+        log=PhoneViewLog,
+        read=lambda: ResidentIssue.objects.values_list("mobile", flat=True).get(pk=issue.pk),
     )
-    with transaction.atomic():
-        PhoneViewLog.objects.create(issue=issue, viewer=actor)
-        return ResidentIssue.objects.values_list("mobile", flat=True).get(pk=issue.pk)
 
 
 def issue_phone_search_log(*, actor: User, mobile: str) -> PhoneSearchLog:
@@ -460,41 +458,23 @@ def personal_data_erase_expired(*, now=None, batch_size: int = 200) -> int:
         state=State.MERGED, merged_into__state=State.CLOSED, merged_into__closed_at__lt=cutoff
     )
     pending = ResidentIssue.objects.filter(expired, personal_data_erased_at__isnull=True)
-    text_fields = ("place", "description", "public_reply")
-    issue_type = ContentType.objects.get_for_model(ResidentIssue)
     storage = IssuePhoto._meta.get_field("image").storage
-    erased = 0
-    while True:
-        with transaction.atomic():
-            batch = list(
-                pending.select_for_update(skip_locked=True, of=("self",))
-                .order_by("pk")
-                .only("pk", "name", "mobile", *text_fields)[:batch_size]
-            )
-            if not batch:
-                return erased
-            names = {issue.pk: [issue.name] for issue in batch}
-            for issue in batch:
-                for field in text_fields:
-                    text = erase_personal_text(getattr(issue, field), names[issue.pk])
-                    setattr(issue, field, text)
-                issue.name, issue.mobile, issue.personal_data_erased_at = "", "", now
-            ResidentIssue.objects.bulk_update(
-                batch, ["name", "mobile", "personal_data_erased_at", *text_fields]
-            )
-            notes = list(
-                TimelineEntry.objects.filter(content_type=issue_type, object_id__in=names)
-                .exclude(note="")
-                .only("pk", "object_id", "note")
-            )
-            for entry in notes:
-                entry.note = erase_personal_text(entry.note, names[entry.object_id])
-            TimelineEntry.objects.bulk_update(notes, ["note"])
-            photos = IssuePhoto.objects.filter(issue__in=batch)
-            files = list(photos.values_list("image", flat=True))
-            photos.delete()
-            transaction.on_commit(lambda files=files: _delete_files(storage, files))
-            erased += len(batch)
+
+    def delete_photos(batch) -> None:
+        photos = IssuePhoto.objects.filter(issue__in=batch)
+        files = list(photos.values_list("image", flat=True))
+        photos.delete()
+        transaction.on_commit(lambda: _delete_files(storage, files))
+
+    return erase_expired(
+        pending,
+        name_field="name",
+        mobile_field="mobile",
+        text_fields=("place", "description", "public_reply"),
+        now=now,
+        batch_size=batch_size,
+        also=delete_photos,
+    )
 
 
 def _delete_files(storage, names) -> None:

@@ -6,7 +6,7 @@ the same declaration to offer the steps open in an issue's state.
 
 from django.utils.translation import gettext_lazy as _
 
-from core.workflow import Edge, Guard, Workflow, register
+from core.workflow import Edge, Guard, Workflow, register, staff_in_scope
 
 from . import selectors
 from .models import ResidentIssue
@@ -19,11 +19,8 @@ TRIAGE_PERMISSION = "residents.change_residentissue"
 
 def may_triage(actor, issue: ResidentIssue) -> bool:
     """Staff who may triage resident issues, and whose scope includes this one."""
-    return bool(
-        actor is not None
-        and actor.is_active
-        and actor.has_perm(TRIAGE_PERMISSION)
-        and selectors.issues_visible_to(actor).filter(pk=issue.pk).exists()
+    return staff_in_scope(
+        actor, issue, permission=TRIAGE_PERMISSION, visible=selectors.issues_visible_to
     )
 
 

@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.models import PhoneView
 from members.models import Group, Member, PinyinSortedMixin, Sector
 from members.phones import mask_mobile
 from members.pinyin import KEY_CHARS_PER_NAME_CHAR
@@ -346,28 +347,19 @@ class Visit(models.Model):
         return f"{name[0]}{'*' * (len(name) - 1)}" if len(name) > 1 else "*" * len(name)
 
 
-class VisitPhoneViewLog(models.Model):
+class VisitPhoneViewLog(PhoneView):
     """Who saw which visitor's whole phone number, and when (PIPL access log, as for resident
     issues)."""
+
+    SUBJECT = "visit"
 
     visit = models.ForeignKey(
         Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="phone_views"
     )
-    viewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("viewed by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    viewed_at = models.DateTimeField(_("viewed at"), auto_now_add=True, db_index=True)
 
-    class Meta:
-        ordering = ["-viewed_at", "-pk"]
+    class Meta(PhoneView.Meta):
         verbose_name = _("visitor phone number view")
         verbose_name_plural = _("visitor phone number views")
-
-    def __str__(self) -> str:
-        return f"{self.viewer} → {self.visit}"
 
 
 class Appointment(models.Model):
@@ -425,9 +417,11 @@ class Appointment(models.Model):
         return mask_mobile(self.mobile)
 
 
-class AppointmentPhoneView(models.Model):
+class AppointmentPhoneView(PhoneView):
     """Who saw the whole phone number of a resident who asked for an appointment, and when
     (PIPL access log, as residents.PhoneViewLog is for issues)."""
+
+    SUBJECT = "appointment"
 
     appointment = models.ForeignKey(
         Appointment,
@@ -435,21 +429,10 @@ class AppointmentPhoneView(models.Model):
         on_delete=models.CASCADE,
         related_name="phone_views",
     )
-    viewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("viewed by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    viewed_at = models.DateTimeField(_("viewed at"), auto_now_add=True, db_index=True)
 
-    class Meta:
-        ordering = ["-viewed_at", "-pk"]
+    class Meta(PhoneView.Meta):
         verbose_name = _("appointment phone number view")
         verbose_name_plural = _("appointment phone number views")
-
-    def __str__(self) -> str:
-        return f"{self.viewer} → {self.appointment}"
 
 
 class Norm(models.TextChoices):

@@ -9,7 +9,7 @@ by the resident with its code, and is marked received when the visit is recorded
 
 from django.utils.translation import gettext_lazy as _
 
-from core.workflow import Edge, Workflow, register
+from core.workflow import Edge, Workflow, register, staff_in_scope
 
 from . import selectors
 from .models import Appointment, Studio
@@ -20,11 +20,8 @@ STAFF_PERMISSION = "studios.change_studio"
 
 def may_run_studio(actor, studio: Studio) -> bool:
     """Staff allowed to change studios whose scope includes this one."""
-    return bool(
-        actor is not None
-        and actor.is_active
-        and actor.has_perm(STAFF_PERMISSION)
-        and selectors.studios_visible_to(actor).filter(pk=studio.pk).exists()
+    return staff_in_scope(
+        actor, studio, permission=STAFF_PERMISSION, visible=selectors.studios_visible_to
     )
 
 

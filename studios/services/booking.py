@@ -11,7 +11,6 @@ import datetime
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -19,10 +18,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TimelineEntry
 from core.notifications import notify_in_site_language
-from core.privacy import erase_personal_text
-from core.workflow import refuse_unless, run_edge, timeline_add
+from core.privacy import erase_expired, reveal_phone
+from core.workflow import run_edge, timeline_add
 from members.models import Member, User
 from members.phones import normalize_mobile
 
@@ -247,15 +245,13 @@ def appointment_decline(*, appointment: Appointment, actor: User, answer: str = 
 def appointment_phone_reveal(*, appointment: Appointment, actor: User) -> str:
     """The resident's whole phone number, for a member of the studio or staff in its scope;
     each look is logged (AppointmentPhoneView). '' once erased."""
-    refuse_unless(
-        may_answer_appointment(actor, appointment),
-        gettext("You are not allowed to see whole phone numbers."),
+    return reveal_phone(
+        subject=appointment,
+        actor=actor,
+        allowed=may_answer_appointment(actor, appointment),
+        log=AppointmentPhoneView,
+        read=lambda: Appointment.objects.values_list("mobile", flat=True).get(pk=appointment.pk),
     )
-    with transaction.atomic():
-        mobile = Appointment.objects.values_list("mobile", flat=True).get(pk=appointment.pk)
-        if mobile:
-            AppointmentPhoneView.objects.create(appointment=appointment, viewer=actor)
-        return mobile
 
 
 def personal_data_erase_expired(*, now=None, batch_size: int = 200) -> int:
@@ -272,34 +268,11 @@ def personal_data_erase_expired(*, now=None, batch_size: int = 200) -> int:
     pending = Appointment.objects.filter(
         slot__date__lt=cutoff, personal_data_erased_at__isnull=True
     )
-    text_fields = ("topic", "answer")
-    content_type = ContentType.objects.get_for_model(Appointment)
-    erased = 0
-    while True:
-        with transaction.atomic():
-            batch = list(
-                pending.select_for_update(skip_locked=True, of=("self",))
-                .order_by("pk")
-                .only("pk", "name", "mobile", *text_fields)[:batch_size]
-            )
-            if not batch:
-                return erased
-            names = {appointment.pk: [appointment.name] for appointment in batch}
-            for appointment in batch:
-                for field in text_fields:
-                    text = erase_personal_text(getattr(appointment, field), names[appointment.pk])
-                    setattr(appointment, field, text)
-                appointment.name, appointment.mobile = "", ""
-                appointment.personal_data_erased_at = now
-            Appointment.objects.bulk_update(
-                batch, ["name", "mobile", "personal_data_erased_at", *text_fields]
-            )
-            notes = list(
-                TimelineEntry.objects.filter(content_type=content_type, object_id__in=names)
-                .exclude(note="")
-                .only("pk", "object_id", "note")
-            )
-            for entry in notes:
-                entry.note = erase_personal_text(entry.note, names[entry.object_id])
-            TimelineEntry.objects.bulk_update(notes, ["note"])
-            erased += len(batch)
+    return erase_expired(
+        pending,
+        name_field="name",
+        mobile_field="mobile",
+        text_fields=("topic", "answer"),
+        now=now,
+        batch_size=batch_size,
+    )

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.workflow import TransitionRefused
+from core.workflow import refuse_unless, staff_in_scope
 from opinions.attachments import validate_attachment
 from opinions.services.common import attachments_add, attachments_remove
 
@@ -29,14 +29,10 @@ TITLE_MAX_CHARS = ArchiveItem._meta.get_field("title").max_length
 def _refuse_unless_staff_in_scope(actor, studio: Studio, permission: str) -> None:
     """Staff holding `permission` whose scope includes the studio (liaison staff: the
     studios of their groups)."""
-    allowed = (
-        actor is not None
-        and actor.is_active
-        and actor.has_perm(permission)
-        and selectors.studios_visible_to(actor).filter(pk=studio.pk).exists()
+    refuse_unless(
+        staff_in_scope(actor, studio, permission=permission, visible=selectors.studios_visible_to),
+        _("You are not allowed to do this."),
     )
-    if not allowed:
-        raise TransitionRefused(_("You are not allowed to do this."))
 
 
 def check_year(year) -> None:

@@ -28,9 +28,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import workdays
-from core.privacy import erase_personal_text
+from core.privacy import erase_expired, reveal_phone
 from core.validators import validate_single_line
-from core.workflow import refuse_unless
+from core.workflow import refuse_unless, staff_in_scope
 from members.models import Member, User
 from members.phones import normalize_mobile
 from residents.models import Community, ResidentIssue, Street
@@ -69,11 +69,8 @@ CONSENT_REQUIRED = _(
 def _staff_may(actor: User | None, studio: Studio, permission: str) -> bool:
     """Staff holding `permission` whose scope includes the studio (office staff: every studio;
     liaison staff: the studios of their groups)."""
-    return bool(
-        actor is not None
-        and actor.is_active
-        and actor.has_perm(permission)
-        and selectors.studios_visible_to(actor).filter(pk=studio.pk).exists()
+    return staff_in_scope(
+        actor, studio, permission=permission, visible=selectors.studios_visible_to
     )
 
 
@@ -572,15 +569,15 @@ def visit_update(
 def visit_phone_reveal(*, visit: Visit, actor: User) -> str:
     """The visitor's whole phone number, for staff entitled to residents' numbers whose scope
     includes the studio; each look is logged."""
-    refuse_unless(
-        actor.is_active
-        and actor.has_perm(PHONE_PERMISSION)
-        and selectors.visits_visible_to(actor).filter(pk=visit.pk).exists(),
-        gettext("You are not allowed to see whole phone numbers."),
+    return reveal_phone(
+        subject=visit,
+        actor=actor,
+        allowed=staff_in_scope(
+            actor, visit, permission=PHONE_PERMISSION, visible=selectors.visits_visible_to
+        ),
+        log=VisitPhoneViewLog,
+        read=lambda: Visit.objects.values_list("visitor_mobile", flat=True).get(pk=visit.pk),
     )
-    with transaction.atomic():
-        VisitPhoneViewLog.objects.create(visit=visit, viewer=actor)
-        return Visit.objects.values_list("visitor_mobile", flat=True).get(pk=visit.pk)
 
 
 # --- Follow-up through a resident issue ----------------------------------------------------------
@@ -679,24 +676,12 @@ def visit_personal_data_erase_expired(
         visited_on__lt=cutoff,
         personal_data_erased_at__isnull=True,
     )
-    text_fields = ("raised", "done", "feedback")
-    erased = 0
-    while True:
-        with transaction.atomic():
-            batch = list(
-                pending.select_for_update(skip_locked=True, of=("self",))
-                .order_by("pk")
-                .only("pk", "visitor_name", "visitor_mobile", *text_fields)[:batch_size]
-            )
-            if not batch:
-                return erased
-            for visit in batch:
-                names = [visit.visitor_name]
-                for field in text_fields:
-                    setattr(visit, field, erase_personal_text(getattr(visit, field), names))
-                visit.visitor_name, visit.visitor_mobile = "", ""
-                visit.personal_data_erased_at = now
-            Visit.objects.bulk_update(
-                batch, ["visitor_name", "visitor_mobile", "personal_data_erased_at", *text_fields]
-            )
-            erased += len(batch)
+    return erase_expired(
+        pending,
+        name_field="visitor_name",
+        mobile_field="visitor_mobile",
+        text_fields=("raised", "done", "feedback"),
+        now=now,
+        batch_size=batch_size,
+        with_timeline=False,
+    )

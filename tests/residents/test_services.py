@@ -401,6 +401,14 @@ def test_phone_reveal_logs_each_look_by_entitled_staff(street, office):
     assert PhoneViewLog.objects.filter(issue=issue, viewer=office).count() == 2
 
 
+def test_phone_reveal_of_an_erased_number_shows_nothing_and_logs_nothing(street, office):
+    issue = _submit(street, mobile="13812345678", consent=True)
+    ResidentIssue.objects.filter(pk=issue.pk).update(mobile="", name="")
+
+    assert services.issue_phone_reveal(issue=issue, actor=office) == ""
+    assert not PhoneViewLog.objects.exists()
+
+
 def test_phone_reveal_refused_to_liaison_staff_and_not_logged(street):
     liaison = LiaisonStaffFactory()
     group = GroupFactory()

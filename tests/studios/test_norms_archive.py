@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.workflow import TransitionRefused
 from opinions.models import Attachment
 from studios.models import ArchiveItem, Norm, NormCheck, Visit
 from studios.services import plans as services
@@ -158,7 +159,7 @@ def test_liaison_staff_file_only_in_their_groups_studios(client, liaison, studio
 
     assert response.status_code == 200
     assert not ArchiveItem.objects.exists()
-    with pytest.raises(services.TransitionRefused):
+    with pytest.raises(TransitionRefused):
         add_item(liaison, other)
     add_item(liaison, studio)
     assert ArchiveItem.objects.filter(studio=studio).count() == 1
