@@ -541,7 +541,7 @@ class ResidentIssueAdmin(
         if not self.has_add_permission(request):
             raise PermissionDenied
         if request.method == "POST":
-            form = StaffIssueForm(request.POST, request.FILES)
+            form = StaffIssueForm(request.POST, request.FILES, user=request.user)
             if form.is_valid():
                 try:
                     issue = services.issue_submit(actor=request.user, **form.service_arguments())
@@ -555,7 +555,9 @@ class ResidentIssueAdmin(
                     )
                     return HttpResponseRedirect(self._change_url(issue))
         else:
-            form = StaffIssueForm(initial={"channel": ResidentIssue.Channel.PHONE})
+            form = StaffIssueForm(
+                initial={"channel": ResidentIssue.Channel.PHONE}, user=request.user
+            )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

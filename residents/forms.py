@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.validators import SingleLineCharField
 from members.phones import normalize_mobile
-from members.selectors import groups_visible_to, members_visible_to
+from members.selectors import groups_visible_to, members_visible_to, visible_group_ids
 from opinions.models.common import Category as OpinionCategory
 
 from . import antirobot, places, targets
@@ -158,15 +158,26 @@ class StreetField(forms.ChoiceField):
     rather than a query per form; cleans to a Street."""
 
     def __init__(self, **kwargs):
+        #: The groups whose streets may be chosen; None: every street.
+        self.group_ids: set[int] | None = None
         super().__init__(choices=self._street_choices, **kwargs)
 
-    @staticmethod
-    def _street_choices() -> list:
-        return [("", _("Choose…")), *((pk, row[1]) for pk, row in places.street_rows().items())]
+    def limit_to_groups(self, group_ids) -> None:
+        """List and accept only the streets of these groups (a liaison's own streets)."""
+        self.group_ids = set(group_ids)
+        self.choices = self._street_choices
+
+    def _allowed(self, pk: int) -> bool:
+        row = places.street_rows().get(pk)
+        return row is not None and (self.group_ids is None or row[2] in self.group_ids)
+
+    def _street_choices(self) -> list:
+        rows = places.street_rows().items()
+        return [("", _("Choose…")), *((pk, row[1]) for pk, row in rows if self._allowed(pk))]
 
     def valid_value(self, value) -> bool:
         try:
-            return int(value) in places.street_rows()
+            return self._allowed(int(value))
         except (TypeError, ValueError):
             return False
 
@@ -347,8 +358,11 @@ class StaffIssueForm(IssueForm):
     )
     field_order = ["channel"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        group_ids = visible_group_ids(user) if user is not None else None
+        if group_ids is not None:  # liaison staff: the streets of their groups only
+            self.fields["street"].limit_to_groups(group_ids)
         self.fields["consent"].label = _("The resident agreed to the privacy notice.")
         self.fields["name"].label = _("Resident's name")
         self.fields["mobile"].label = _("Resident's mobile phone")

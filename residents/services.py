@@ -24,7 +24,7 @@ from core.privacy import erase_expired, reveal_phone
 from core.workflow import TransitionRefused, refuse_unless, run_edge, staff_in_scope, timeline_add
 from members.models import Group, Member, User
 from members.phones import mask_mobile, normalize_mobile
-from members.selectors import groups_visible_to, members_visible_to
+from members.selectors import groups_visible_to, members_visible_to, visible_group_ids
 
 from . import selectors
 from .models import (
@@ -119,12 +119,15 @@ def issue_submit(
     mobile: str = "",
     consent: bool = False,
     photos: Sequence[File] = (),
+    any_street: bool = False,
 ) -> ResidentIssue:
     """Store a new issue with a unique tracking code, its photos and a public timeline row.
 
     `actor` is None for the public form (channel web) and the staff member who typed it in for
-    a phone call, visit or studio reception. Name and phone are kept only with consent to the
-    privacy notice. Raises ValidationError and stores nothing (no row, no file) when anything
+    a phone call, visit or studio reception: liaison staff for the streets of their groups
+    only, unless the caller checked their scope another way (`any_street`: a visit to a studio
+    of their group, whose issue goes to that studio). Name and phone are kept only with consent
+    to the privacy notice. Raises ValidationError and stores nothing (no row, no file) when anything
     is wrong.
     """
     if actor is None:
@@ -133,6 +136,12 @@ def issue_submit(
         )
     elif not actor.has_perm("residents.add_residentissue"):
         raise TransitionRefused(gettext("You are not allowed to do this."))
+    elif (
+        not any_street
+        and (ids := visible_group_ids(actor)) is not None
+        and street.group_id not in ids
+    ):
+        raise ValidationError(_("You can enter issues only for the streets your groups work in."))
     if category not in ResidentIssue.Category.values:
         raise ValidationError(_("Unknown category."))
     if channel not in ResidentIssue.Channel.values:

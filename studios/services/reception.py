@@ -645,6 +645,7 @@ def visit_to_issue(
             name=locked.visitor_name,
             mobile=locked.visitor_mobile,
             consent=bool(locked.visitor_name or locked.visitor_mobile),
+            any_street=True,  # the studio is in the actor's scope; the issue goes to it
         )
         # Before the steps: liaison staff see the issue through the visit of their studio.
         locked.issue = issue

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -290,6 +291,43 @@ def test_staff_enter_a_phoned_in_issue_with_the_same_form(office_client, office,
     issue = ResidentIssue.objects.get()
     assert response.status_code == 302 and response.url == change_url(issue)
     assert (issue.channel, issue.created_by, issue.mobile) == ("phone", office, "13900001111")
+
+
+def test_liaison_staff_enter_issues_only_for_their_groups_streets(client, street):
+    liaison = LiaisonStaffFactory()
+    own_group = GroupFactory()
+    own_group.liaison_staff.add(liaison)
+    own_street = StreetFactory(name="东城街道（本组）", group=own_group)
+    street.group = GroupFactory()  # another group's street
+    street.save()
+    client.force_login(liaison)
+    add = reverse("admin:residents_residentissue_add")
+    data = {
+        "channel": ResidentIssue.Channel.PHONE,
+        "category": ResidentIssue.Category.HARDSHIP,
+        "community": "",
+        "place": "和平里5号楼",
+        "description": "独居老人家中漏水无人处理。",
+    }
+
+    streets = client.get(add).context["form"].fields["street"].choices
+    refused = client.post(add, {**data, "street": street.pk})
+
+    assert [pk for pk, _name in streets if pk] == [own_street.pk]
+    assert refused.status_code == 200 and "street" in refused.context["form"].errors
+    assert not ResidentIssue.objects.exists()
+    with pytest.raises(ValidationError):  # the service refuses it too, whatever the form
+        services.issue_submit(
+            actor=liaison,
+            category=data["category"],
+            street=street,
+            community=None,
+            place=data["place"],
+            description=data["description"],
+            channel=data["channel"],
+        )
+    assert client.post(add, {**data, "street": own_street.pk}).status_code == 302
+    assert ResidentIssue.objects.get().street == own_street
 
 
 def test_staff_entry_refuses_overlong_text_and_writes_nothing(office_client, street):
