@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext
 
 from .models import TimelineEntry
@@ -56,14 +56,15 @@ def erase_personal_text(text: str, names: Iterable[str] = ()) -> str:
     return NAME_CUE_PATTERN.sub(lambda m: m.group(1) + m.group(2) + MASK * len(m.group(3)), text)
 
 
-def reveal_phone(*, subject, actor, allowed: bool, log: type, read: Callable[[], str]) -> str:
-    """The whole phone number `read()` returns, for an `actor` who is `allowed` to see it
-    (TransitionRefused otherwise), with a row of `log` (a `core.models.PhoneView`) naming the
-    actor and `subject`, in one transaction. An erased number ('') is shown as such and no
-    look is logged: there was nothing to see."""
+def reveal_phone(*, subject: Model, field: str, actor, allowed: bool, log: type) -> str:
+    """The whole phone number in `subject`'s `field`, read afresh, for an `actor` who is
+    `allowed` to see it (TransitionRefused otherwise), with a row of `log` (a
+    `core.models.PhoneView`) naming the actor and `subject`, in one transaction. An erased
+    number ('') is shown as such and no look is logged: there was nothing to see."""
     refuse_unless(allowed, gettext("You are not allowed to see whole phone numbers."))
     with transaction.atomic():
-        number = read()
+        rows = type(subject)._default_manager.values_list(field, flat=True)
+        number = rows.get(pk=subject.pk)
         if number:
             log.objects.create(**{log.SUBJECT: subject}, viewer=actor)
         return number

@@ -435,12 +435,12 @@ def issue_phone_reveal(*, issue: ResidentIssue, actor: User) -> str:
     """The resident's whole phone number, for staff entitled to it; each look is logged."""
     return reveal_phone(
         subject=issue,
+        field="mobile",
         actor=actor,
         allowed=staff_in_scope(
             actor, issue, permission=PHONE_PERMISSION, visible=selectors.issues_visible_to
         ),
         log=PhoneViewLog,
-        read=lambda: ResidentIssue.objects.values_list("mobile", flat=True).get(pk=issue.pk),
     )
 
 

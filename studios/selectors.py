@@ -292,18 +292,15 @@ def member_studio_home(
         .order_by("date", "starts_at", "pk")[:COMING_SLOTS_LIMIT]
     )
     # The newest visits are picked without a join (the studio index and a top-N sort), then
-    # joined to their issue: with the join in the same SELECT, PostgreSQL scans every visit.
+    # joined: with the joins in the same SELECT, PostgreSQL scans every visit.
     newest = Visit.objects.filter(studio__in=[studio.pk for studio in studios]).order_by(
         "-visited_on", "-pk"
     )
     recent = list(
         Visit.objects.filter(pk__in=newest.values("pk")[:RECENT_VISITS_LIMIT])
-        .select_related("issue")
+        .select_related("studio", "issue")
         .order_by("-visited_on", "-pk")
     )
-    by_pk = {studio.pk: studio for studio in studios}
-    for visit in recent:
-        visit.studio = by_pk[visit.studio_id]
     receiving = [studio for studio in studios if studio.state != Studio.State.EXITED]
     return StudioHome(studios, receiving, coming, recent, [r for r in rows if _runs_in_year(r)])
 

@@ -247,10 +247,10 @@ def appointment_phone_reveal(*, appointment: Appointment, actor: User) -> str:
     each look is logged (AppointmentPhoneView). '' once erased."""
     return reveal_phone(
         subject=appointment,
+        field="mobile",
         actor=actor,
         allowed=may_answer_appointment(actor, appointment),
         log=AppointmentPhoneView,
-        read=lambda: Appointment.objects.values_list("mobile", flat=True).get(pk=appointment.pk),
     )
 
 

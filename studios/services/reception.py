@@ -571,12 +571,12 @@ def visit_phone_reveal(*, visit: Visit, actor: User) -> str:
     includes the studio; each look is logged."""
     return reveal_phone(
         subject=visit,
+        field="visitor_mobile",
         actor=actor,
         allowed=staff_in_scope(
             actor, visit, permission=PHONE_PERMISSION, visible=selectors.visits_visible_to
         ),
         log=VisitPhoneViewLog,
-        read=lambda: Visit.objects.values_list("visitor_mobile", flat=True).get(pk=visit.pk),
     )
 
 
