@@ -194,18 +194,29 @@ class CommunityField(forms.ChoiceField):
     checked from the kept community rows (residents/places.py); cleans to a Community or None."""
 
     def __init__(self, **kwargs):
+        #: The streets whose communities may be chosen; None: every street.
+        self.street_ids: set[int] | None = None
         super().__init__(choices=self._community_choices, **kwargs)
 
-    @staticmethod
-    def _community_choices() -> list:
+    def limit_to_streets(self, street_ids) -> None:
+        """List and accept only the communities of these streets."""
+        self.street_ids = set(street_ids)
+        self.choices = self._community_choices
+
+    def _allowed(self, pk: int) -> bool:
+        row = places.community_rows().get(pk)
+        return row is not None and (self.street_ids is None or row[2] in self.street_ids)
+
+    def _community_choices(self) -> list:
         grouped: dict[str, list] = {}
-        for pk, name, _street_id, street_name in places.community_rows().values():
-            grouped.setdefault(street_name, []).append((pk, name))
+        for pk, name, street_id, street_name in places.community_rows().values():
+            if self.street_ids is None or street_id in self.street_ids:
+                grouped.setdefault(street_name, []).append((pk, name))
         return [("", _("Not sure")), *grouped.items()]
 
     def valid_value(self, value) -> bool:
         try:
-            return int(value) in places.community_rows()
+            return self._allowed(int(value))
         except (TypeError, ValueError):
             return False
 
@@ -362,7 +373,9 @@ class StaffIssueForm(IssueForm):
         super().__init__(*args, **kwargs)
         group_ids = visible_group_ids(user) if user is not None else None
         if group_ids is not None:  # liaison staff: the streets of their groups only
-            self.fields["street"].limit_to_groups(group_ids)
+            street = self.fields["street"]
+            street.limit_to_groups(group_ids)
+            self.fields["community"].limit_to_streets(pk for pk, _name in street.choices if pk)
         self.fields["consent"].label = _("The resident agreed to the privacy notice.")
         self.fields["name"].label = _("Resident's name")
         self.fields["mobile"].label = _("Resident's mobile phone")

@@ -21,7 +21,12 @@ from tests.members.factories import (
     OfficeStaffFactory,
 )
 
-from .factories import PresetReplyFactory, ResidentIssueFactory, StreetFactory
+from .factories import (
+    CommunityFactory,
+    PresetReplyFactory,
+    ResidentIssueFactory,
+    StreetFactory,
+)
 
 CHANGELIST = reverse("admin:residents_residentissue_changelist")
 SCRIPT = "<script>alert('x')</script>"
@@ -310,10 +315,17 @@ def test_liaison_staff_enter_issues_only_for_their_groups_streets(client, street
         "description": "独居老人家中漏水无人处理。",
     }
 
-    streets = client.get(add).context["form"].fields["street"].choices
+    own_community = CommunityFactory(street=own_street, name="本组社区")
+    CommunityFactory(street=street, name="别组社区")
+    fields = client.get(add).context["form"].fields
+    streets = fields["street"].choices
+    communities = [
+        name for _street, group in fields["community"].choices[1:] for _pk, name in group
+    ]
     refused = client.post(add, {**data, "street": street.pk})
 
     assert [pk for pk, _name in streets if pk] == [own_street.pk]
+    assert communities == [own_community.name]
     assert refused.status_code == 200 and "street" in refused.context["form"].errors
     assert not ResidentIssue.objects.exists()
     with pytest.raises(ValidationError):  # the service refuses it too, whatever the form
